@@ -1,0 +1,10 @@
+package io.writ.rego.builtins;
+
+/** Built-ins: Crypto (not yet implemented). */
+final class Crypto {
+    private Crypto() {
+    }
+
+    static void register(Registry.Builder r) {
+    }
+}

@@ -1,0 +1,10 @@
+package io.writ.rego.builtins;
+
+/** Built-ins: Strings (not yet implemented). */
+final class Strings {
+    private Strings() {
+    }
+
+    static void register(Registry.Builder r) {
+    }
+}

@@ -1,0 +1,141 @@
+package io.writ.rego.value;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+
+import java.util.Iterator;
+import java.util.Map;
+
+/** Conversion between Jackson trees / JSON text and Rego values. */
+public final class Json {
+    /** Reads decimals exactly (no double rounding), as OPA's json.Number does. */
+    public static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
+            .build();
+
+    private Json() {
+    }
+
+    /** Parses JSON text into a value; throws {@link IllegalArgumentException} with the parser's message. */
+    public static Value parse(String json) {
+        try {
+            return fromNode(MAPPER.readTree(json));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(e.getOriginalMessage(), e);
+        }
+    }
+
+    public static Value fromNode(JsonNode node) {
+        if (node == null) {
+            return NullValue.INSTANCE;
+        }
+        switch (node.getNodeType()) {
+            case NULL, MISSING:
+                return NullValue.INSTANCE;
+            case BOOLEAN:
+                return BooleanValue.of(node.booleanValue());
+            case STRING:
+                return StringValue.of(node.textValue());
+            case NUMBER:
+                return switch (node.numberType()) {
+                    case INT, LONG -> NumberValue.of(node.longValue());
+                    case BIG_INTEGER -> NumberValue.of(node.bigIntegerValue());
+                    case BIG_DECIMAL -> NumberValue.of(node.decimalValue());
+                    case FLOAT, DOUBLE -> NumberValue.of(node.doubleValue());
+                };
+            case ARRAY: {
+                Value[] items = new Value[node.size()];
+                for (int i = 0; i < items.length; i++) {
+                    items[i] = fromNode(node.get(i));
+                }
+                return ArrayValue.wrap(items);
+            }
+            case OBJECT: {
+                ObjectValue.Builder b = ObjectValue.builder();
+                Iterator<Map.Entry<String, JsonNode>> it = node.fields();
+                while (it.hasNext()) {
+                    Map.Entry<String, JsonNode> e = it.next();
+                    b.put(StringValue.of(e.getKey()), fromNode(e.getValue()));
+                }
+                return b.build();
+            }
+            default:
+                throw new IllegalArgumentException("unsupported JSON node: " + node.getNodeType());
+        }
+    }
+
+    /** Compact JSON, keys sorted, sets as arrays, non-string keys as their JSON text. */
+    public static void append(Value v, StringBuilder out) {
+        switch (v) {
+            case StringValue s -> appendQuoted(s.value(), out);
+            case ArrayValue a -> {
+                out.append('[');
+                for (int i = 0; i < a.size(); i++) {
+                    if (i > 0) {
+                        out.append(',');
+                    }
+                    append(a.get(i), out);
+                }
+                out.append(']');
+            }
+            case SetValue s -> {
+                out.append('[');
+                for (int i = 0; i < s.size(); i++) {
+                    if (i > 0) {
+                        out.append(',');
+                    }
+                    append(s.get(i), out);
+                }
+                out.append(']');
+            }
+            case ObjectValue o -> {
+                out.append('{');
+                for (int i = 0; i < o.size(); i++) {
+                    if (i > 0) {
+                        out.append(',');
+                    }
+                    appendQuoted(ObjectValue.keyText(o.keyAt(i)), out);
+                    out.append(':');
+                    append(o.valueAt(i), out);
+                }
+                out.append('}');
+            }
+            default -> out.append(v);
+        }
+    }
+
+    /** A JSON string literal. */
+    public static void appendQuoted(String s, StringBuilder out) {
+        out.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                case '\b' -> out.append("\\b");
+                case '\f' -> out.append("\\f");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        out.append('"');
+    }
+
+    public static String quote(String s) {
+        StringBuilder sb = new StringBuilder(s.length() + 2);
+        appendQuoted(s, sb);
+        return sb.toString();
+    }
+}
