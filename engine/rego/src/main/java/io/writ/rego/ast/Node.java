@@ -1,0 +1,97 @@
+package io.writ.rego.ast;
+
+import io.writ.rego.value.StringValue;
+import io.writ.rego.value.Value;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * A node of the virtual document tree under {@code data}: a package, a prefix of a rule's ref head,
+ * or the place where rules define a value. Built by the {@link Compiler}, read-only afterwards.
+ */
+public final class Node {
+    /** What the rules at this node define. */
+    public enum Kind { NONE, SINGLE, MULTI, OBJECT, FUNCTION }
+
+    private final Value[] path;
+    private final String name;
+    private final TreeMap<Value, Node> children = new TreeMap<>();
+    private final List<CompiledRule> rules = new ArrayList<>();
+    private CompiledRule defaultRule;
+    private Kind kind = Kind.NONE;
+    private int arity = -1;
+
+    Node(Value[] path) {
+        this.path = path;
+        StringBuilder sb = new StringBuilder("data");
+        for (Value v : path) {
+            if (v instanceof StringValue s && s.value().matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                sb.append('.').append(s.value());
+            } else {
+                sb.append('[').append(v.toRego()).append(']');
+            }
+        }
+        this.name = sb.toString();
+    }
+
+    /** Path below {@code data}. */
+    public Value[] path() {
+        return path;
+    }
+
+    /** {@code data.a.b} */
+    public String name() {
+        return name;
+    }
+
+    public TreeMap<Value, Node> children() {
+        return children;
+    }
+
+    public List<CompiledRule> rules() {
+        return rules;
+    }
+
+    public CompiledRule defaultRule() {
+        return defaultRule;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public int arity() {
+        return arity;
+    }
+
+    public boolean hasRules() {
+        return kind != Kind.NONE;
+    }
+
+    Node child(Value key) {
+        return children.computeIfAbsent(key, k -> {
+            Value[] p = java.util.Arrays.copyOf(path, path.length + 1);
+            p[path.length] = k;
+            return new Node(p);
+        });
+    }
+
+    void kind(Kind k) {
+        this.kind = k;
+    }
+
+    void arity(int a) {
+        this.arity = a;
+    }
+
+    void defaultRule(CompiledRule r) {
+        this.defaultRule = r;
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}
