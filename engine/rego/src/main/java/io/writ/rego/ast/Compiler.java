@@ -70,7 +70,7 @@ public final class Compiler {
         c.throwIfErrors();
         Map<String, Integer> vars = new LinkedHashMap<>();
         scope.names.forEach((name, slot) -> {
-            if (!name.startsWith("_")) {
+            if (!name.equals("_")) {
                 vars.put(name, slot);
             }
         });

@@ -42,6 +42,7 @@ public final class Registry {
         Semver.register(b);
         Crypto.register(b);
         Graphs.register(b);
+        Unsupported.register(b);
         return b.build();
     }
 
