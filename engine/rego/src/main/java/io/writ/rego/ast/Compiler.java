@@ -438,41 +438,15 @@ public final class Compiler {
         }
 
         /** First pass: every name of the body that is not global becomes a local of this scope. */
+        /**
+         * First pass: names used in the body that no {@code :=} or {@code some} declares, and that are not
+         * global, become locals of this scope for the whole body. Declared names come into scope only where
+         * they are declared (see {@link #declareAt}), so a comprehension before {@code x := ...} has its own x.
+         */
         private void declareNames(List<Expr> body, Scope scope, List<Term> extra) {
+            Set<String> declared = new HashSet<>();
             for (Expr e : body) {
-                switch (e) {
-                    case Expr.SomeDecl s -> {
-                        for (Term.Var v : s.vars()) {
-                            scope.declare(v.name());
-                        }
-                    }
-                    case Expr.SomeIn s -> {
-                        Set<String> names = new LinkedHashSet<>();
-                        if (s.key() != null) {
-                            patternVarNames(s.key(), names);
-                        }
-                        patternVarNames(s.value(), names);
-                        for (String n : names) {
-                            if (!n.equals("_")) {
-                                scope.declare(n);
-                            }
-                        }
-                    }
-                    case Expr.Assign a -> {
-                        Set<String> names = new LinkedHashSet<>();
-                        patternVarNames(a.left(), names);
-                        for (String n : names) {
-                            if (!n.equals("_")) {
-                                if (scope.names.containsKey(n)) {
-                                    error(a.loc(), "rego_compile_error", "var " + n + " assigned above");
-                                }
-                                scope.declare(n);
-                            }
-                        }
-                    }
-                    default -> {
-                    }
-                }
+                declaredNames(e, declared);
             }
             Set<String> used = new LinkedHashSet<>();
             for (Expr e : body) {
@@ -482,9 +456,39 @@ public final class Compiler {
                 termVarNames(t, used);
             }
             for (String n : used) {
-                if (!n.equals("_") && scope.lookup(n) == null && !isGlobal(n)) {
+                if (!n.equals("_") && !declared.contains(n) && scope.lookup(n) == null && !isGlobal(n)) {
                     scope.declare(n);
                 }
+            }
+        }
+
+        private void declaredNames(Expr e, Set<String> out) {
+            switch (e) {
+                case Expr.SomeDecl s -> s.vars().forEach(v -> out.add(v.name()));
+                case Expr.SomeIn s -> {
+                    if (s.key() != null) {
+                        patternVarNames(s.key(), out);
+                    }
+                    patternVarNames(s.value(), out);
+                }
+                case Expr.Assign a -> patternVarNames(a.left(), out);
+                default -> {
+                }
+            }
+        }
+
+        /** Brings the names an expression declares into scope, at the expression's place in the body. */
+        private void declareAt(Expr e, Scope scope) {
+            Set<String> names = new LinkedHashSet<>();
+            declaredNames(e, names);
+            for (String n : names) {
+                if (n.equals("_")) {
+                    continue;
+                }
+                if (e instanceof Expr.Assign && scope.names.containsKey(n)) {
+                    error(e.loc(), "rego_compile_error", "var " + n + " assigned above");
+                }
+                scope.declare(n);
             }
         }
 
@@ -496,19 +500,28 @@ public final class Compiler {
                 withs.add(resolveWith(w, s));
             }
             return switch (e) {
-                case Expr.SomeDecl sd -> null;
+                case Expr.SomeDecl sd -> {
+                    declareAt(sd, s);
+                    yield null;
+                }
                 case Expr.TermExpr t -> new Expr.TermExpr(resolve(t.term(), s), withs, t.loc());
                 case Expr.Unify u -> new Expr.Unify(resolve(u.left(), s), resolve(u.right(), s), withs, u.loc());
                 case Expr.Assign a -> {
                     checkAssignTarget(a.left());
-                    yield new Expr.Assign(resolve(a.left(), s), resolve(a.right(), s), withs, a.loc());
+                    Term right = resolve(a.right(), s);
+                    declareAt(a, s);
+                    yield new Expr.Assign(resolve(a.left(), s), right, withs, a.loc());
                 }
                 case Expr.Not n -> {
                     Expr inner = resolveExpr(n.expr(), s);
                     yield new Expr.Not(inner, withs, n.loc());
                 }
-                case Expr.SomeIn si -> new Expr.SomeIn(si.key() == null ? null : resolve(si.key(), s),
-                        resolve(si.value(), s), resolve(si.collection(), s), withs, si.loc());
+                case Expr.SomeIn si -> {
+                    Term coll = resolve(si.collection(), s);
+                    declareAt(si, s);
+                    yield new Expr.SomeIn(si.key() == null ? null : resolve(si.key(), s), resolve(si.value(), s), coll,
+                            withs, si.loc());
+                }
                 case Expr.Every ev -> {
                     Term domain = resolve(ev.domain(), s);
                     int start = nextSlot;

@@ -134,6 +134,19 @@ public final class Evaluation implements BuiltinContext {
             this.mocks = mocks;
         }
 
+        private Ctx unmocked;
+
+        /** The same scope without function mocks: a mock runs against the real functions, as in OPA. */
+        Ctx unmocked() {
+            if (mocks.isEmpty()) {
+                return this;
+            }
+            if (unmocked == null) {
+                unmocked = new Ctx(input, data, overrides, Map.of());
+            }
+            return unmocked;
+        }
+
         boolean overridden(Node n) {
             for (Value[] p : overrides) {
                 if (isPrefix(p, n.path())) {
@@ -930,10 +943,8 @@ public final class Evaluation implements BuiltinContext {
             if (mock instanceof Value v) {
                 return k.go(v);
             }
-            if (mock instanceof Term.FuncRef fr && fr.target() != target) {
-                Map<String, Object> rest = new HashMap<>(c.mocks);
-                rest.remove(name);
-                return invoke(c, call, fr.target(), argv, k);
+            if (mock instanceof Term.FuncRef fr) {
+                return invoke(c.unmocked(), call, fr.target(), argv, k);
             }
         }
         switch (target) {
