@@ -207,7 +207,10 @@ actions contains {"action": "disable-subscription", "subscription": sub} if some
 
 actions contains {"action": "notify", "subscription": sub} if some sub in review_subs
 
-indicators := sort([name | some _, ind in internal_indicators; some name in ind] | [n | state_actor; n := "state-security-actor"])
+indicators := sort(array.concat(
+	[name | some name in {n | some _, ind in internal_indicators; some n in ind}],
+	[n | state_actor; n := "state-security-actor"],
+))
 
 explanation := concat(" ", [
 	sprintf("Tenant %s (%s) has %d subscription(s) with indicators of mass surveillance of civilians.", [input.tenant.id, input.tenant.segment, count(internal_indicators)]),

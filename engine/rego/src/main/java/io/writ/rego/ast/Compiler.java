@@ -32,14 +32,15 @@ public final class Compiler {
 
     private final Registry builtins;
     private final List<RegoCompileException.Error> errors = new ArrayList<>();
-    private final Node root = new Node(new Value[0]);
+    private final Node root;
     /** package path ("a.b") → names its rules define (first element of each head ref). */
     private final Map<String, Set<String>> packageRules = new HashMap<>();
     /** rule node → nodes its rules depend on, for the recursion check. */
     private final Map<Node, Set<Node>> deps = new LinkedHashMap<>();
 
-    private Compiler(Registry builtins) {
+    private Compiler(Registry builtins, Node root) {
         this.builtins = builtins;
+        this.root = root;
     }
 
     /** The result: the tree of rule nodes under {@code data}. */
@@ -51,7 +52,7 @@ public final class Compiler {
     }
 
     public static Compiled compile(List<Module> modules, Registry builtins) {
-        Compiler c = new Compiler(builtins);
+        Compiler c = new Compiler(builtins, new Node(new Value[0]));
         c.build(modules);
         c.throwIfErrors();
         return new Compiled(c.root);
@@ -62,8 +63,7 @@ public final class Compiler {
      * names resolve in (empty for none).
      */
     public static CompiledQuery compileQuery(List<Expr> query, Compiled tree, Registry builtins) {
-        Compiler c = new Compiler(builtins);
-        c.collectPackageRules(tree.root());
+        Compiler c = new Compiler(builtins, tree.root());
         RuleScope rs = c.new RuleScope(List.of(), Map.of(), null);
         Scope scope = new Scope(null, rs);
         Expr[] body = rs.compileBody(query, scope, new BitSet());
@@ -75,10 +75,6 @@ public final class Compiler {
             }
         });
         return new CompiledQuery(List.of(body), rs.nextSlot, vars);
-    }
-
-    private void collectPackageRules(Node node) {
-        // queries see no package, so rule names never shadow query variables; nothing to collect
     }
 
     private void throwIfErrors() {

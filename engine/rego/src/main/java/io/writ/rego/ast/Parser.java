@@ -645,10 +645,11 @@ public final class Parser {
                 List<Term> args = new ArrayList<>();
                 boolean save = stopAtPipe;
                 stopAtPipe = false;
-                if (!peek().is(")")) {
-                    do {
-                        args.add(termIn());
-                    } while (accept(","));
+                while (!peek().is(")")) {
+                    args.add(termIn());
+                    if (!accept(",")) {
+                        break;
+                    }
                 }
                 stopAtPipe = save;
                 expect(")");
