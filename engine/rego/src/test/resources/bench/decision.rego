@@ -80,33 +80,46 @@ population_scale contains sub if {
 	n >= thresholds.subjects
 }
 
-usage_total(sub, service, metric) := sum([monthly(u) |
+# one pass over the usage records, then one small pass per metric: per-subscription totals per 30 days
+monthly_usage := [{"subscription": u.subscription, "service": u.service, "metric": u.metric, "value": monthly(u)} |
 	some u in input.usage
-	u.subscription == sub
-	u.service == service
-	u.metric == metric
-])
+]
+
+metric_totals(service, metric) := {sub: total |
+	records := [m | some m in monthly_usage; m.service == service; m.metric == metric]
+	some r in records
+	sub := r.subscription
+	total := sum([x.value | some x in records; x.subscription == sub])
+}
+
+speech_hours := metric_totals("speech-to-text", "audio_hours")
+
+translated_characters := metric_totals("translation", "characters")
+
+face_calls := metric_totals("face", "identification_calls")
+
+stored_bytes := metric_totals("storage", "stored_bytes")
 
 ai_speech contains sub if {
-	some sub in subscription_ids
-	usage_total(sub, "speech-to-text", "audio_hours") >= thresholds.audio_hours
+	some sub, hours in speech_hours
+	hours >= thresholds.audio_hours
 }
 
 ai_translation contains sub if {
-	some sub in subscription_ids
-	usage_total(sub, "translation", "characters") >= thresholds.characters
+	some sub, chars in translated_characters
+	chars >= thresholds.characters
 }
 
 ai_face contains sub if {
-	some sub in subscription_ids
-	usage_total(sub, "face", "identification_calls") >= thresholds.identification_calls
+	some sub, calls in face_calls
+	calls >= thresholds.identification_calls
 }
 
 ai_scale := (ai_speech | ai_translation) | ai_face
 
 bulk_storage contains sub if {
-	some sub in subscription_ids
-	usage_total(sub, "storage", "stored_bytes") >= thresholds.stored_bytes
+	some sub, bytes in stored_bytes
+	bytes >= thresholds.stored_bytes
 }
 
 state_actor if input.tenant.segment in security_segments
@@ -189,9 +202,9 @@ evidence contains e if {
 	some sub in ai_scale
 	e := {"kind": "usage", "subscription": sub,
 		"detail": sprintf("speech %.0f h, translation %.0f chars, face %.0f calls per 30 days", [
-			usage_total(sub, "speech-to-text", "audio_hours"),
-			usage_total(sub, "translation", "characters"),
-			usage_total(sub, "face", "identification_calls"),
+			object.get(speech_hours, sub, 0),
+			object.get(translated_characters, sub, 0),
+			object.get(face_calls, sub, 0),
 		])}
 }
 

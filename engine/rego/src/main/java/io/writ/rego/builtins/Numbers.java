@@ -93,6 +93,10 @@ final class Numbers {
         if (y.signum() == 0) {
             throw BuiltinException.error("div: divide by zero");
         }
+        if (x.isLong() && y.isLong() && x.longValue() % y.longValue() == 0 && !(x.longValue() == Long.MIN_VALUE
+                && y.longValue() == -1)) {
+            return NumberValue.of(x.longValue() / y.longValue());
+        }
         if (x.isInteger() && y.isInteger()) {
             BigInteger[] qr = x.bigInteger().divideAndRemainder(y.bigInteger());
             if (qr[1].signum() == 0) {

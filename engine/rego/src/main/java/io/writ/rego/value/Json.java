@@ -1,12 +1,19 @@
 package io.writ.rego.value;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 
 /** Conversion between Jackson trees / JSON text and Rego values. */
@@ -20,12 +27,65 @@ public final class Json {
     private Json() {
     }
 
-    /** Parses JSON text into a value; throws {@link IllegalArgumentException} with the parser's message. */
+    /**
+     * Parses JSON text straight into a value, without building a Jackson tree first; numbers stay exact.
+     * Throws {@link IllegalArgumentException} with the parser's message and position.
+     */
     public static Value parse(String json) {
-        try {
-            return fromNode(MAPPER.readTree(json));
+        try (JsonParser p = MAPPER.getFactory().createParser(json)) {
+            JsonToken t = p.nextToken();
+            if (t == null) {
+                throw new IllegalArgumentException("no JSON value");
+            }
+            Value v = read(p, t);
+            if (p.nextToken() != null) {
+                throw new IllegalArgumentException("trailing content after the JSON value at line "
+                        + p.currentLocation().getLineNr() + ", column " + p.currentLocation().getColumnNr());
+            }
+            return v;
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(e.getOriginalMessage(), e);
+            JsonLocation l = e.getLocation();
+            throw new IllegalArgumentException(e.getOriginalMessage()
+                    + (l == null ? "" : " at line " + l.getLineNr() + ", column " + l.getColumnNr()), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Value read(JsonParser p, JsonToken t) throws IOException {
+        switch (t) {
+            case START_OBJECT: {
+                List<Value> ks = new ArrayList<>();
+                List<Value> vs = new ArrayList<>();
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    ks.add(StringValue.of(p.currentName()));
+                    vs.add(read(p, p.nextToken()));
+                }
+                return ObjectValue.wrapUnsorted(ks.toArray(new Value[0]), vs.toArray(new Value[0]));
+            }
+            case START_ARRAY: {
+                List<Value> items = new ArrayList<>();
+                JsonToken n;
+                while ((n = p.nextToken()) != JsonToken.END_ARRAY) {
+                    items.add(read(p, n));
+                }
+                return ArrayValue.wrap(items.toArray(new Value[0]));
+            }
+            case VALUE_STRING:
+                return StringValue.of(p.getText());
+            case VALUE_NUMBER_INT:
+                return p.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? NumberValue.of(p.getBigIntegerValue())
+                        : NumberValue.of(p.getLongValue());
+            case VALUE_NUMBER_FLOAT:
+                return NumberValue.of(p.getDecimalValue());
+            case VALUE_TRUE:
+                return BooleanValue.TRUE;
+            case VALUE_FALSE:
+                return BooleanValue.FALSE;
+            case VALUE_NULL:
+                return NullValue.INSTANCE;
+            default:
+                throw new IllegalArgumentException("unexpected JSON token " + t);
         }
     }
 
@@ -55,13 +115,16 @@ public final class Json {
                 return ArrayValue.wrap(items);
             }
             case OBJECT: {
-                ObjectValue.Builder b = ObjectValue.builder();
+                Value[] ks = new Value[node.size()];
+                Value[] vs = new Value[ks.length];
+                int i = 0;
                 Iterator<Map.Entry<String, JsonNode>> it = node.fields();
                 while (it.hasNext()) {
                     Map.Entry<String, JsonNode> e = it.next();
-                    b.put(StringValue.of(e.getKey()), fromNode(e.getValue()));
+                    ks[i] = StringValue.of(e.getKey());
+                    vs[i++] = fromNode(e.getValue());
                 }
-                return b.build();
+                return ObjectValue.wrapUnsorted(ks, vs);
             }
             default:
                 throw new IllegalArgumentException("unsupported JSON node: " + node.getNodeType());

@@ -38,6 +38,74 @@ public final class ObjectValue implements Value {
         return b.build();
     }
 
+    /**
+     * Takes ownership of parallel key and value arrays in any order; for equal keys the later entry wins.
+     */
+    public static ObjectValue wrapUnsorted(Value[] keys, Value[] values) {
+        int n = keys.length;
+        if (n == 0) {
+            return EMPTY;
+        }
+        boolean sorted = true;
+        for (int i = 1; i < n && sorted; i++) {
+            sorted = keys[i - 1].compareTo(keys[i]) < 0;
+        }
+        if (sorted) {
+            return new ObjectValue(keys, values);
+        }
+        if (n <= 16) {
+            return insertionSorted(keys, values);
+        }
+        Integer[] idx = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            idx[i] = i;
+        }
+        // stable, so that among equal keys the last one stays last and wins below
+        Arrays.sort(idx, (a, b) -> keys[a].compareTo(keys[b]));
+        Value[] k2 = new Value[n];
+        Value[] v2 = new Value[n];
+        int m = 0;
+        for (int i = 0; i < n; i++) {
+            Value key = keys[idx[i]];
+            if (m > 0 && k2[m - 1].compareTo(key) == 0) {
+                v2[m - 1] = values[idx[i]];
+            } else {
+                k2[m] = key;
+                v2[m] = values[idx[i]];
+                m++;
+            }
+        }
+        return new ObjectValue(m == n ? k2 : Arrays.copyOf(k2, m), m == n ? v2 : Arrays.copyOf(v2, m));
+    }
+
+    /** Small objects (most JSON objects): a stable in-place insertion sort, no allocation. */
+    private static ObjectValue insertionSorted(Value[] keys, Value[] values) {
+        int n = keys.length;
+        for (int i = 1; i < n; i++) {
+            Value k = keys[i];
+            Value v = values[i];
+            int j = i - 1;
+            while (j >= 0 && keys[j].compareTo(k) > 0) {
+                keys[j + 1] = keys[j];
+                values[j + 1] = values[j];
+                j--;
+            }
+            keys[j + 1] = k;
+            values[j + 1] = v;
+        }
+        int m = 0; // equal keys are now adjacent, the later one last: keep it
+        for (int i = 0; i < n; i++) {
+            if (m > 0 && keys[m - 1].compareTo(keys[i]) == 0) {
+                values[m - 1] = values[i];
+            } else {
+                keys[m] = keys[i];
+                values[m] = values[i];
+                m++;
+            }
+        }
+        return new ObjectValue(m == n ? keys : Arrays.copyOf(keys, m), m == n ? values : Arrays.copyOf(values, m));
+    }
+
     public static Builder builder() {
         return new Builder(8);
     }
@@ -228,35 +296,12 @@ public final class ObjectValue implements Value {
         }
 
         public ObjectValue build() {
-            int n = ks.size();
-            if (n == 0) {
+            if (ks.isEmpty()) {
                 return EMPTY;
             }
             Value[] k = ks.toArray(new Value[0]);
             Value[] v = vs.toArray(new Value[0]);
-            if (!sorted) {
-                Integer[] idx = new Integer[n];
-                for (int i = 0; i < n; i++) {
-                    idx[i] = i;
-                }
-                // stable sort, so that among equal keys the last put stays last and wins below
-                Arrays.sort(idx, (a, b) -> k[a].compareTo(k[b]));
-                Value[] k2 = new Value[n];
-                Value[] v2 = new Value[n];
-                int m = 0;
-                for (int i = 0; i < n; i++) {
-                    Value key = k[idx[i]];
-                    if (m > 0 && k2[m - 1].compareTo(key) == 0) {
-                        v2[m - 1] = v[idx[i]];
-                    } else {
-                        k2[m] = key;
-                        v2[m] = v[idx[i]];
-                        m++;
-                    }
-                }
-                return new ObjectValue(m == n ? k2 : Arrays.copyOf(k2, m), m == n ? v2 : Arrays.copyOf(v2, m));
-            }
-            return new ObjectValue(k, v);
+            return sorted ? new ObjectValue(k, v) : wrapUnsorted(k, v);
         }
     }
 }
