@@ -174,11 +174,165 @@ public final class Evaluation implements BuiltinContext {
 
     // ------------------------------------------------------------------ bodies and expressions
 
-    private boolean evalBody(Ctx c, Value[] f, List<Expr> body, int i, K k) {
-        if (i == body.size()) {
-            return k.go();
+    /**
+     * Runs the body from expression {@code from}. Expressions with exactly one outcome (a comparison, an
+     * assignment of a single value) run in a plain loop; the first one that may have several solutions
+     * continues in continuation-passing style. Bindings made in the loop are undone before returning.
+     */
+    private boolean evalBody(Ctx c, Value[] f, List<Expr> body, int from, K k) {
+        int n = body.size();
+        int i = from;
+        int[] bound = null;
+        int nBound = 0;
+        boolean result = true;
+        loop:
+        while (true) {
+            if (i == n) {
+                result = k.go();
+                break;
+            }
+            Expr e = body.get(i);
+            step(e.loc());
+            if (e.withs().isEmpty()) {
+                if (e instanceof Expr.TermExpr t) {
+                    Value v = direct(c, f, t.term());
+                    if (v != NOT_QUICK) {
+                        if (v == null || !v.isTruthy()) {
+                            break;
+                        }
+                        i++;
+                        continue;
+                    }
+                } else if (e instanceof Expr.Not not && not.expr() instanceof Expr.TermExpr t && not.expr().withs().isEmpty()) {
+                    Value v = direct(c, f, t.term());
+                    if (v != NOT_QUICK) {
+                        if (v != null && v.isTruthy()) {
+                            break;
+                        }
+                        i++;
+                        continue;
+                    }
+                } else if (assignee(e, f) instanceof Term.Local l) {
+                    Value v = direct(c, f, e instanceof Expr.Assign a ? a.right() : otherSide((Expr.Unify) e, l));
+                    if (v != NOT_QUICK) {
+                        if (v == null) {
+                            break;
+                        }
+                        f[l.slot()] = v;
+                        if (bound == null) {
+                            bound = new int[n - from];
+                        }
+                        bound[nBound++] = l.slot();
+                        i++;
+                        continue;
+                    }
+                }
+            }
+            int next = i + 1;
+            result = e.withs().isEmpty() ? evalPlain(c, f, e, () -> evalBody(c, f, body, next, k))
+                    : evalWiths(c, f, e, 0, new Object[e.withs().size()], () -> evalBody(c, f, body, next, k));
+            break loop;
         }
-        return evalExpr(c, f, body.get(i), () -> evalBody(c, f, body, i + 1, k));
+        for (int b = 0; b < nBound; b++) {
+            f[bound[b]] = null;
+        }
+        return result;
+    }
+
+    /** The unbound variable an {@code x := t} or {@code x = t} / {@code t = x} binds, else null. */
+    private static Term assignee(Expr e, Value[] f) {
+        if (e instanceof Expr.Assign a && a.left() instanceof Term.Local l && f[l.slot()] == null) {
+            return l;
+        }
+        if (e instanceof Expr.Unify u) {
+            if (u.left() instanceof Term.Local l && f[l.slot()] == null && evaluableNow(f, u.right())) {
+                return l;
+            }
+            if (u.right() instanceof Term.Local l && f[l.slot()] == null && evaluableNow(f, u.left())) {
+                return l;
+            }
+        }
+        return null;
+    }
+
+    private static Term otherSide(Expr.Unify u, Term.Local l) {
+        return u.left() == l ? u.right() : u.left();
+    }
+
+    /**
+     * The one value of a term that cannot have several: constants, bound variables, known refs, calls on
+     * such arguments, comprehensions. Null when undefined; {@link #NOT_QUICK} when the term needs a search.
+     */
+    private Value direct(Ctx c, Value[] f, Term t) {
+        Value q = quick(c, f, t);
+        if (q != NOT_QUICK) {
+            return q;
+        }
+        if (t instanceof Term.Call call) {
+            return directCall(c, f, call);
+        }
+        if (t instanceof Term.ArrayCompr || t instanceof Term.SetCompr || t instanceof Term.ObjectCompr) {
+            Value[] box = {null};
+            evalComposite(c, f, t, v -> {
+                box[0] = v;
+                return true;
+            });
+            return box[0];
+        }
+        return NOT_QUICK;
+    }
+
+    private Value directCall(Ctx c, Value[] f, Term.Call call) {
+        Term.CallTarget target = call.target();
+        List<Term> args = call.args();
+        int arity;
+        if (target instanceof Targets.BuiltinTarget b && !b.builtin().relation()) {
+            arity = b.builtin().arity();
+        } else if (target instanceof Targets.FunctionTarget fn) {
+            arity = fn.node().arity();
+        } else if (target instanceof Targets.Special sp && sp.name().startsWith("internal.member")) {
+            arity = sp.arity();
+        } else {
+            return NOT_QUICK;
+        }
+        if (args.size() != arity || !c.mocks.isEmpty()) {
+            return NOT_QUICK;
+        }
+        Value[] argv = new Value[arity];
+        for (int i = 0; i < arity; i++) {
+            Value v = direct(c, f, args.get(i));
+            if (v == NOT_QUICK || v == null) {
+                return v;
+            }
+            argv[i] = v;
+        }
+        if (target instanceof Targets.BuiltinTarget b) {
+            Value[] box = {null};
+            callBuiltin(b.builtin(), call.loc(), argv, v -> {
+                box[0] = v;
+                return true;
+            });
+            return box[0];
+        }
+        if (target instanceof Targets.FunctionTarget fn) {
+            return callFunction(c, fn.node(), argv);
+        }
+        return arity == 2 ? BooleanValue.of(member(argv[0], argv[1])) : BooleanValue.of(member3(argv[0], argv[1], argv[2]));
+    }
+
+    private static boolean member(Value x, Value coll) {
+        if (coll instanceof SetValue s) {
+            return s.contains(x);
+        }
+        if (coll instanceof ArrayValue a) {
+            return a.items().contains(x);
+        }
+        return coll instanceof ObjectValue o && o.values().contains(x);
+    }
+
+    private static boolean member3(Value key, Value value, Value coll) {
+        Value found = coll instanceof SetValue ? null : lookup(coll, key);
+        return found != null && found.equals(value);
     }
 
     private void step(Location loc) {
@@ -1139,24 +1293,13 @@ public final class Evaluation implements BuiltinContext {
             }
             case "internal.member_2" -> {
                 Value[] argv = new Value[2];
-                return evalItems(c, f, args.subList(0, 2), 0, argv, () -> {
-                    Value coll = argv[1];
-                    boolean found = switch (coll) {
-                        case ArrayValue a -> a.items().contains(argv[0]);
-                        case SetValue s -> s.contains(argv[0]);
-                        case ObjectValue o -> o.values().contains(argv[0]);
-                        default -> false;
-                    };
-                    return output(c, f, args, 2, BooleanValue.of(found), k);
-                });
+                return evalItems(c, f, args.subList(0, 2), 0, argv,
+                        () -> output(c, f, args, 2, BooleanValue.of(member(argv[0], argv[1])), k));
             }
             default -> {
                 Value[] argv = new Value[3];
-                return evalItems(c, f, args.subList(0, 3), 0, argv, () -> {
-                    Value found = lookup(argv[2], argv[0]);
-                    boolean ok = found != null && found.equals(argv[1]) && !(argv[2] instanceof SetValue);
-                    return output(c, f, args, 3, BooleanValue.of(ok), k);
-                });
+                return evalItems(c, f, args.subList(0, 3), 0, argv,
+                        () -> output(c, f, args, 3, BooleanValue.of(member3(argv[0], argv[1], argv[2])), k));
             }
         }
     }
