@@ -85,7 +85,7 @@ public final class Policy {
      */
     public List<Map<String, Value>> query(String query, Value input, EvalOptions options) {
         Compiler.CompiledQuery q = queries.computeIfAbsent(query, this::compileQuery);
-        return new Evaluation(compiled.root(), options).query(q, data, input);
+        return new Evaluation(compiled, options).query(q, data, input);
     }
 
     private Compiler.CompiledQuery compileQuery(String query) {
@@ -104,7 +104,7 @@ public final class Policy {
      * null when undefined.
      */
     public Value evaluate(String path, Value input, EvalOptions options) {
-        return new Evaluation(compiled.root(), options).document(data, input, parsePath(path));
+        return new Evaluation(compiled, options).document(data, input, parsePath(path));
     }
 
     /** Jackson in, Jackson out; null when undefined. */

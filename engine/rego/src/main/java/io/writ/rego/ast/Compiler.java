@@ -43,8 +43,8 @@ public final class Compiler {
         this.root = root;
     }
 
-    /** The result: the tree of rule nodes under {@code data}. */
-    public record Compiled(Node root) {
+    /** The result: the tree of rule nodes under {@code data}, numbered 0..nodeCount-1. */
+    public record Compiled(Node root, int nodeCount) {
     }
 
     /** A compiled query: body, frame size, and the names of the variables a result binds (slot → name). */
@@ -55,7 +55,7 @@ public final class Compiler {
         Compiler c = new Compiler(builtins, new Node(new Value[0]));
         c.build(modules);
         c.throwIfErrors();
-        return new Compiled(c.root);
+        return new Compiled(c.root, Node.number(c.root));
     }
 
     /**
@@ -575,8 +575,8 @@ public final class Compiler {
                 Term.CallTarget fn = functionTarget(name, target.loc(), false);
                 if (fn == null) {
                     Term r = resolve(target, s);
-                    if (r instanceof Term.Ref ref && ref.head() instanceof Term.Var v
-                            && (v.name().equals("data") || v.name().equals("input"))) {
+                    if (r instanceof Term.Ref ref && (ref.head() instanceof Term.DataRoot
+                            || (ref.head() instanceof Term.Var v && v.name().equals("input")))) {
                         resolvedTarget = r;
                     } else {
                         error(w.loc(), "rego_type_error", "with keyword target must reference existing input, data, or a function");
@@ -619,6 +619,7 @@ public final class Compiler {
                 case Term.Const c -> c;
                 case Term.Local l -> l;
                 case Term.FuncRef f -> f;
+                case Term.DataRoot d -> d;
                 case Term.Var v -> {
                     Term r = resolveVar(v, s);
                     yield r instanceof Term.Ref ref ? dataRef(ref) : r;
@@ -769,22 +770,34 @@ public final class Compiler {
             return new Term.Local(s.declare(v.name()), v.name(), v.loc());
         }
 
-        /** Records dependencies of data refs; refs to functions without a call are undefined values. */
+        /**
+         * Records what a data ref depends on (for the recursion check) and resolves its constant prefix
+         * to the tree node it leads to, so evaluation starts there.
+         */
         private Term dataRef(Term.Ref r) {
             if (r.head() instanceof Term.Var v && v.name().equals("data")) {
                 List<Value> prefix = new ArrayList<>();
                 boolean open = false;
                 for (Term p : r.path()) {
-                    if (p instanceof Term.Scalar s) {
-                        prefix.add(s.value());
-                    } else if (p instanceof Term.Const c) {
-                        prefix.add(c.value());
-                    } else {
+                    Value k = constValue(p);
+                    if (k == null) {
                         open = true;
                         break;
                     }
+                    prefix.add(k);
                 }
                 dependOnData(node, prefix, open);
+                Node n = root;
+                int depth = 0;
+                while (depth < prefix.size() && !n.hasRules()) {
+                    Node child = n.children().get(prefix.get(depth));
+                    if (child == null) {
+                        break;
+                    }
+                    n = child;
+                    depth++;
+                }
+                return new Term.Ref(new Term.DataRoot(n, depth, v.loc()), r.path(), r.loc());
             }
             return r;
         }

@@ -22,6 +22,7 @@ public final class Node {
     private CompiledRule defaultRule;
     private Kind kind = Kind.NONE;
     private int arity = -1;
+    private int id = -1;
 
     Node(Value[] path) {
         this.path = path;
@@ -64,6 +65,25 @@ public final class Node {
 
     public int arity() {
         return arity;
+    }
+
+    /** Dense index of this node in its tree, for per-evaluation caches. */
+    public int id() {
+        return id;
+    }
+
+    /** Numbers the nodes of a tree 0..n-1 and returns n. */
+    static int number(Node root) {
+        int[] next = {0};
+        numberFrom(root, next);
+        return next[0];
+    }
+
+    private static void numberFrom(Node n, int[] next) {
+        n.id = next[0]++;
+        for (Node c : n.children.values()) {
+            numberFrom(c, next);
+        }
     }
 
     public boolean hasRules() {

@@ -26,6 +26,13 @@ public sealed interface Term {
     record Local(int slot, String name, Location loc) implements Term {
     }
 
+    /**
+     * A compiled {@code data} reference head: the first {@code depth} path elements are constants that lead
+     * to {@code node}, found once at compile time instead of at every evaluation.
+     */
+    record DataRoot(Node node, int depth, Location loc) implements Term {
+    }
+
     /** A compiled ground composite (or scalar) whose value is known at compile time. */
     record Const(Value value, Location loc) implements Term {
     }

@@ -52,14 +52,16 @@ public final class Evaluation implements BuiltinContext {
     private static final Value UNDEFINED = StringValue.of("\u0000undefined");
 
     private final Node root;
+    private final int nodeCount;
     private final EvalOptions options;
     private final long now;
     private final long deadline;
     private long steps;
     private int depth;
 
-    public Evaluation(Node root, EvalOptions options) {
-        this.root = root;
+    public Evaluation(Compiler.Compiled tree, EvalOptions options) {
+        this.root = tree.root();
+        this.nodeCount = tree.nodeCount();
         this.options = options;
         this.now = options.nowNanos() != null ? options.nowNanos() : currentNanos();
         this.deadline = options.timeoutNanos() > 0 ? System.nanoTime() + options.timeoutNanos() : Long.MAX_VALUE;
@@ -77,7 +79,7 @@ public final class Evaluation implements BuiltinContext {
 
     /** Runs a compiled query; each result maps the query's variables to their values. */
     public List<Map<String, Value>> query(Compiler.CompiledQuery q, Value data, Value input) {
-        Ctx c = new Ctx(input, data, List.of(), Map.of());
+        Ctx c = new Ctx(input, data, List.of(), Map.of(), nodeCount);
         Value[] f = new Value[q.frameSize()];
         List<Map<String, Value>> out = new ArrayList<>();
         guard(() -> evalBody(c, f, q.body(), 0, () -> {
@@ -95,7 +97,7 @@ public final class Evaluation implements BuiltinContext {
 
     /** The value of the document at a path under {@code data}, or null when undefined. */
     public Value document(Value data, Value input, List<Value> path) {
-        Ctx c = new Ctx(input, data, List.of(), Map.of());
+        Ctx c = new Ctx(input, data, List.of(), Map.of(), nodeCount);
         Value[] result = {null};
         List<Term> terms = new ArrayList<>();
         for (Value v : path) {
@@ -124,10 +126,11 @@ public final class Evaluation implements BuiltinContext {
         final Value data;
         final List<Value[]> overrides;
         final Map<String, Object> mocks;
-        final HashMap<Node, Value> docs = new HashMap<>();
+        final Value[] docs;
         final HashMap<FnKey, Value> calls = new HashMap<>();
 
-        Ctx(Value input, Value data, List<Value[]> overrides, Map<String, Object> mocks) {
+        Ctx(Value input, Value data, List<Value[]> overrides, Map<String, Object> mocks, int nodes) {
+            this.docs = new Value[nodes];
             this.input = input;
             this.data = data;
             this.overrides = overrides;
@@ -142,7 +145,7 @@ public final class Evaluation implements BuiltinContext {
                 return this;
             }
             if (unmocked == null) {
-                unmocked = new Ctx(input, data, overrides, Map.of());
+                unmocked = new Ctx(input, data, overrides, Map.of(), docs.length);
             }
             return unmocked;
         }
@@ -385,14 +388,14 @@ public final class Evaluation implements BuiltinContext {
             Term.Ref ref = (Term.Ref) target;
             Value[] path = constPath(ref.path());
             Value v = (Value) value;
-            if (((Term.Var) ref.head()).name().equals("input")) {
+            if (ref.head() instanceof Term.Var head && head.name().equals("input")) {
                 input = setPath(input, path, 0, v);
             } else {
                 data = setPath(data, path, 0, v);
                 overrides.add(path);
             }
         }
-        return new Ctx(input, data, overrides, mocks);
+        return new Ctx(input, data, overrides, mocks, c.docs.length);
     }
 
     private static Value[] constPath(List<Term> path) {
@@ -727,33 +730,28 @@ public final class Evaluation implements BuiltinContext {
         List<Term> path = r.path();
         Value cur;
         int i = 0;
-        if (r.head() instanceof Term.Var v) {
-            if (v.name().equals("input")) {
-                cur = c.input;
-            } else {
-                Node n = root;
-                while (i < path.size() && !n.hasRules()) {
-                    Value key = boundKey(f, path.get(i));
-                    if (key == null) {
-                        return NOT_QUICK;
-                    }
-                    Node child = n.children().get(key);
-                    if (child == null) {
-                        break;
-                    }
-                    n = child;
-                    i++;
+        if (r.head() instanceof Term.DataRoot d) {
+            Node n = d.node();
+            i = d.depth();
+            while (i < path.size() && !n.hasRules()) {
+                Value key = boundKey(f, path.get(i));
+                if (key == null) {
+                    return NOT_QUICK;
                 }
-                if (!c.overrides.isEmpty() || (i < path.size() && !n.hasRules())) {
-                    // below a node without rules: only base data remains, unless with-overrides are in play
-                    if (!c.overrides.isEmpty()) {
-                        return NOT_QUICK;
-                    }
-                    cur = lookupPath(c.data, n.path(), n.path().length);
-                } else {
-                    cur = doc(c, n);
+                Node child = n.children().get(key);
+                if (child == null) {
+                    break;
                 }
+                n = child;
+                i++;
             }
+            if (!c.overrides.isEmpty()) {
+                return NOT_QUICK; // with data...: dataWalk knows the overrides
+            }
+            // below a node without rules only base data remains; otherwise the node's full document
+            cur = i < path.size() && !n.hasRules() ? lookupPath(c.data, n.path(), n.path().length) : doc(c, n);
+        } else if (r.head() instanceof Term.Var v && v.name().equals("input")) {
+            cur = c.input;
         } else if (r.head() instanceof Term.Local l && f[l.slot()] != null) {
             cur = f[l.slot()];
         } else {
@@ -772,14 +770,15 @@ public final class Evaluation implements BuiltinContext {
         return cur;
     }
 
+
     // ------------------------------------------------------------------ references
 
     private boolean evalRef(Ctx c, Value[] f, Term.Ref r, VK k) {
-        if (r.head() instanceof Term.Var v) {
-            if (v.name().equals("input")) {
-                return c.input == null || walk(c, f, c.input, r.path(), 0, k);
-            }
-            return dataWalk(c, f, root, r.path(), 0, k);
+        if (r.head() instanceof Term.DataRoot d) {
+            return dataWalk(c, f, d.node(), r.path(), d.depth(), k);
+        }
+        if (r.head() instanceof Term.Var v && v.name().equals("input")) {
+            return c.input == null || walk(c, f, c.input, r.path(), 0, k);
         }
         if (r.head() instanceof Term.Local l && f[l.slot()] != null) {
             return walk(c, f, f[l.slot()], r.path(), 0, k);
@@ -888,12 +887,12 @@ public final class Evaluation implements BuiltinContext {
 
     /** The full value of the document at a node: base data merged with what its rules and children define. */
     private Value doc(Ctx c, Node n) {
-        Value cached = c.docs.get(n);
+        Value cached = c.docs[n.id()];
         if (cached != null) {
             return cached == UNDEFINED ? null : cached;
         }
         Value v = computeDoc(c, n);
-        c.docs.put(n, v == null ? UNDEFINED : v);
+        c.docs[n.id()] = v == null ? UNDEFINED : v;
         return v;
     }
 
