@@ -618,6 +618,10 @@ public final class Evaluation implements BuiltinContext {
             return evalRef(c, f, r, k);
         }
         if (t instanceof Term.Call call) {
+            Value d = directCall(c, f, call);
+            if (d != NOT_QUICK) {
+                return d == null || k.go(d);
+            }
             return evalCall(c, f, call, k);
         }
         if (t instanceof Term.Scalar s) {
@@ -683,7 +687,7 @@ public final class Evaluation implements BuiltinContext {
         int i = from;
         // terms with exactly one value or none need no continuation: the common case, kept cheap
         for (; i < items.size(); i++) {
-            Value q = quick(c, f, items.get(i));
+            Value q = direct(c, f, items.get(i));
             if (q == NOT_QUICK) {
                 break;
             }
