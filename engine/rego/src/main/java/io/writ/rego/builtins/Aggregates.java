@@ -50,6 +50,23 @@ final class Aggregates {
     }
 
     private static NumberValue sum(List<Value> items, Value operand) {
+        long total = 0; // the common case: integers that fit a long, summed without BigInteger
+        boolean fits = true;
+        for (Value v : items) {
+            if (!(v instanceof NumberValue n) || !n.isLong()) {
+                fits = false;
+                break;
+            }
+            long s = total + n.longValue();
+            if (((total ^ s) & (n.longValue() ^ s)) < 0) {
+                fits = false;
+                break;
+            }
+            total = s;
+        }
+        if (fits) {
+            return NumberValue.of(total);
+        }
         BigInteger exact = exactIntegers(items, BigInteger.ZERO, false);
         if (exact != null) {
             return NumberValue.of(exact);

@@ -120,8 +120,34 @@ public final class ObjectValue implements Value {
 
     /** The value at {@code key}, or null when absent. */
     public Value get(Value key) {
+        if (key instanceof StringValue s) {
+            return getString(s.value());
+        }
         int i = Arrays.binarySearch(keys, key);
         return i >= 0 ? values[i] : null;
+    }
+
+    /**
+     * String keys are by far the most common lookups: search them without the megamorphic
+     * {@code compareTo}. Strings sort after null, booleans and numbers, before arrays, objects and sets.
+     */
+    private Value getString(String key) {
+        int lo = 0;
+        int hi = keys.length - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            Value k = keys[mid];
+            int c = k instanceof StringValue ks ? StringValue.compareCodePoints(ks.value(), key)
+                    : (k.typeOrder() < 3 ? -1 : 1);
+            if (c < 0) {
+                lo = mid + 1;
+            } else if (c > 0) {
+                hi = mid - 1;
+            } else {
+                return values[mid];
+            }
+        }
+        return null;
     }
 
     public Value get(String key) {
