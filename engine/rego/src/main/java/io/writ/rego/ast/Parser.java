@@ -538,16 +538,7 @@ public final class Parser {
                 List<Expr> body = comprBody("]");
                 return new Term.ArrayCompr(first, body, l);
             }
-            List<Term> items = new ArrayList<>();
-            items.add(first);
-            while (accept(",")) {
-                if (peek().is("]")) {
-                    break;
-                }
-                items.add(termIn());
-            }
-            expect("]");
-            return new Term.ArrayTerm(List.copyOf(items), l);
+            return new Term.ArrayTerm(restOfList(first, "]"), l);
         } finally {
             stopAtPipe = save;
         }
@@ -586,19 +577,24 @@ public final class Parser {
             if (accept("|")) {
                 return new Term.SetCompr(first, comprBody("}"), l);
             }
-            List<Term> items = new ArrayList<>();
-            items.add(first);
-            while (accept(",")) {
-                if (peek().is("}")) {
-                    break;
-                }
-                items.add(termIn());
-            }
-            expect("}");
-            return new Term.SetTerm(List.copyOf(items), l);
+            return new Term.SetTerm(restOfList(first, "}"), l);
         } finally {
             stopAtPipe = save;
         }
+    }
+
+    /** {@code first, t2, t3 ...close}: the items of a literal, a trailing comma allowed. */
+    private List<Term> restOfList(Term first, String close) {
+        List<Term> items = new ArrayList<>();
+        items.add(first);
+        while (accept(",")) {
+            if (peek().is(close)) {
+                break;
+            }
+            items.add(termIn());
+        }
+        expect(close);
+        return List.copyOf(items);
     }
 
     private List<Expr> comprBody(String close) {

@@ -234,7 +234,7 @@ final class Encoding {
     private static BuiltinException invalidHexByte(byte b) {
         // Go formats the byte with %#U, as if it were the code point of the same value.
         int cp = b & 0xff;
-        String shown = String.format("U+%04X", cp) + (GoText.isPrint(cp) ? " '" + Character.toString(cp) + "'" : "");
+        String shown = String.format("U+%04X", cp) + (GoChars.isPrint(cp) ? " '" + Character.toString(cp) + "'" : "");
         return BuiltinException.error("hex.decode: encoding/hex: invalid byte: " + shown);
     }
 
@@ -1888,24 +1888,6 @@ final class Encoding {
         private GoText() {
         }
 
-        /** strconv.IsPrint, approximated with Java's Unicode categories. */
-        static boolean isPrint(int c) {
-            if (c == ' ') {
-                return true;
-            }
-            return switch (Character.getType(c)) {
-                case Character.UPPERCASE_LETTER, Character.LOWERCASE_LETTER, Character.TITLECASE_LETTER,
-                     Character.MODIFIER_LETTER, Character.OTHER_LETTER, Character.NON_SPACING_MARK,
-                     Character.ENCLOSING_MARK, Character.COMBINING_SPACING_MARK, Character.DECIMAL_DIGIT_NUMBER,
-                     Character.LETTER_NUMBER, Character.OTHER_NUMBER, Character.CONNECTOR_PUNCTUATION,
-                     Character.DASH_PUNCTUATION, Character.START_PUNCTUATION, Character.END_PUNCTUATION,
-                     Character.INITIAL_QUOTE_PUNCTUATION, Character.FINAL_QUOTE_PUNCTUATION,
-                     Character.OTHER_PUNCTUATION, Character.MATH_SYMBOL, Character.CURRENCY_SYMBOL,
-                     Character.MODIFIER_SYMBOL, Character.OTHER_SYMBOL -> true;
-                default -> false;
-            };
-        }
-
         /** strconv.Quote of a string. */
         static String quote(String s) {
             return quote(utf8(s));
@@ -1935,7 +1917,7 @@ final class Encoding {
                     case '\t' -> out.append("\\t");
                     case 0x0B -> out.append("\\v");
                     default -> {
-                        if (isPrint(c)) {
+                        if (GoChars.isPrint(c)) {
                             out.appendCodePoint(c);
                         } else if (c < 0x20 || c == 0x7f) {
                             out.append(String.format("\\x%02x", c));

@@ -756,7 +756,7 @@ final class Strings {
                 b.append('0');
             }
             b.append(hex);
-            if (sharp && u.bitLength() <= 31 && u.intValue() <= Character.MAX_CODE_POINT && isPrint(u.intValue())) {
+            if (sharp && u.bitLength() <= 31 && u.intValue() <= Character.MAX_CODE_POINT && GoChars.isPrint(u.intValue())) {
                 b.append(" '").appendCodePoint(u.intValue()).append('\'');
             }
             boolean oldZero = zero;
@@ -999,24 +999,6 @@ final class Strings {
             }
         }
 
-        /** Go's strconv.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space. */
-        static boolean isPrint(int c) {
-            if (c == ' ') {
-                return true;
-            }
-            return switch (Character.getType(c)) {
-                case Character.UPPERCASE_LETTER, Character.LOWERCASE_LETTER, Character.TITLECASE_LETTER,
-                        Character.MODIFIER_LETTER, Character.OTHER_LETTER, Character.NON_SPACING_MARK,
-                        Character.ENCLOSING_MARK, Character.COMBINING_SPACING_MARK, Character.DECIMAL_DIGIT_NUMBER,
-                        Character.LETTER_NUMBER, Character.OTHER_NUMBER, Character.CONNECTOR_PUNCTUATION,
-                        Character.DASH_PUNCTUATION, Character.START_PUNCTUATION, Character.END_PUNCTUATION,
-                        Character.INITIAL_QUOTE_PUNCTUATION, Character.FINAL_QUOTE_PUNCTUATION,
-                        Character.OTHER_PUNCTUATION, Character.MATH_SYMBOL, Character.CURRENCY_SYMBOL,
-                        Character.MODIFIER_SYMBOL, Character.OTHER_SYMBOL -> true;
-                default -> false;
-            };
-        }
-
         private static boolean canBackquote(String s) {
             for (int k = 0; k < s.length(); k++) {
                 char c = s.charAt(k);
@@ -1045,7 +1027,7 @@ final class Strings {
                 b.append('\\').appendCodePoint(c);
                 return;
             }
-            if (asciiOnly ? c < 0x80 && isPrint(c) : isPrint(c)) {
+            if (asciiOnly ? c < 0x80 && GoChars.isPrint(c) : GoChars.isPrint(c)) {
                 b.appendCodePoint(c);
                 return;
             }

@@ -4,11 +4,11 @@ import io.writ.rego.value.ArrayValue;
 import io.writ.rego.value.StringValue;
 import org.junit.jupiter.api.Test;
 
-import static io.writ.rego.builtins.CoreCalls.call;
-import static io.writ.rego.builtins.CoreCalls.json;
-import static io.writ.rego.builtins.CoreCalls.num;
-import static io.writ.rego.builtins.CoreCalls.set;
-import static io.writ.rego.builtins.CoreCalls.typeError;
+import static io.writ.rego.builtins.BuiltinCalls.call;
+import static io.writ.rego.builtins.BuiltinCalls.json;
+import static io.writ.rego.builtins.BuiltinCalls.num;
+import static io.writ.rego.builtins.BuiltinCalls.set;
+import static io.writ.rego.builtins.BuiltinCalls.typeError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class AggregatesTest {

@@ -5,10 +5,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import static io.writ.rego.builtins.CoreCalls.call;
-import static io.writ.rego.builtins.CoreCalls.json;
-import static io.writ.rego.builtins.CoreCalls.num;
-import static io.writ.rego.builtins.CoreCalls.typeError;
+import static io.writ.rego.builtins.BuiltinCalls.call;
+import static io.writ.rego.builtins.BuiltinCalls.json;
+import static io.writ.rego.builtins.BuiltinCalls.num;
+import static io.writ.rego.builtins.BuiltinCalls.typeError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ArrayOpsTest {

@@ -12,11 +12,9 @@ import java.math.BigDecimal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class BitsTest {
+import static io.writ.rego.builtins.BuiltinCalls.call;
 
-    private static Value call(String name, Value... args) {
-        return Registry.standard().get(name).impl().call(BuiltinContext.fixed(0), args);
-    }
+class BitsTest {
 
     private static Value num(String text) {
         return NumberValue.parse(text);

@@ -5,8 +5,8 @@ import io.writ.rego.value.Value;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import static io.writ.rego.builtins.CoreCalls.call;
-import static io.writ.rego.builtins.CoreCalls.json;
+import static io.writ.rego.builtins.BuiltinCalls.call;
+import static io.writ.rego.builtins.BuiltinCalls.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ComparisonTest {

@@ -13,13 +13,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class JsonOpsTest {
+import static io.writ.rego.builtins.BuiltinCalls.call;
 
-    private static Value call(String name, Value... args) {
-        Builtin b = Registry.standard().get(name);
-        assertThat(b.arity()).isEqualTo(args.length);
-        return b.impl().call(BuiltinContext.fixed(0), args);
-    }
+class JsonOpsTest {
 
     private static Value json(String text) {
         return Json.parse(text);

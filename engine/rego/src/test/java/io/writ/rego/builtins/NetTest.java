@@ -18,11 +18,9 @@ import java.util.Arrays;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class NetTest {
+import static io.writ.rego.builtins.BuiltinCalls.call;
 
-    private static Value call(String name, Value... args) {
-        return Registry.standard().get(name).impl().call(BuiltinContext.fixed(0), args);
-    }
+class NetTest {
 
     private static Value str(String s) {
         return StringValue.of(s);

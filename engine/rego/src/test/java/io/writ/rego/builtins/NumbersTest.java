@@ -11,12 +11,12 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.Random;
 
-import static io.writ.rego.builtins.CoreCalls.builtinError;
-import static io.writ.rego.builtins.CoreCalls.call;
-import static io.writ.rego.builtins.CoreCalls.json;
-import static io.writ.rego.builtins.CoreCalls.num;
-import static io.writ.rego.builtins.CoreCalls.set;
-import static io.writ.rego.builtins.CoreCalls.typeError;
+import static io.writ.rego.builtins.BuiltinCalls.builtinError;
+import static io.writ.rego.builtins.BuiltinCalls.call;
+import static io.writ.rego.builtins.BuiltinCalls.json;
+import static io.writ.rego.builtins.BuiltinCalls.num;
+import static io.writ.rego.builtins.BuiltinCalls.set;
+import static io.writ.rego.builtins.BuiltinCalls.typeError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class NumbersTest {

@@ -12,11 +12,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class SemverTest {
+import static io.writ.rego.builtins.BuiltinCalls.call;
 
-    private static Value call(String name, Value... args) {
-        return Registry.standard().get(name).impl().call(BuiltinContext.fixed(0), args);
-    }
+class SemverTest {
 
     private static Value compare(String a, String b) {
         return call("semver.compare", StringValue.of(a), StringValue.of(b));

@@ -12,14 +12,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class StringsTest {
+import static io.writ.rego.builtins.BuiltinCalls.call;
 
-    private static Value call(String name, Value... args) {
-        Builtin b = Registry.standard().get(name);
-        assertThat(b).as(name).isNotNull();
-        assertThat(b.arity()).isEqualTo(args.length);
-        return b.impl().call(BuiltinContext.fixed(0), args);
-    }
+class StringsTest {
 
     private static Value s(String v) {
         return StringValue.of(v);

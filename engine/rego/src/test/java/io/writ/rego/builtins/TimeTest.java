@@ -15,13 +15,11 @@ import java.time.Instant;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import static io.writ.rego.builtins.BuiltinCalls.call;
+
 class TimeTest {
     /** 2022-12-02T18:40:53.141828752Z */
     private static final long SAMPLE = 1670006453141828752L;
-
-    private static Value call(String name, Value... args) {
-        return Registry.standard().get(name).impl().call(BuiltinContext.fixed(0), args);
-    }
 
     private static Value num(String text) {
         return NumberValue.parse(text);

@@ -8,9 +8,9 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import java.util.Map;
 
-import static io.writ.rego.builtins.CoreCalls.call;
-import static io.writ.rego.builtins.CoreCalls.json;
-import static io.writ.rego.builtins.CoreCalls.set;
+import static io.writ.rego.builtins.BuiltinCalls.call;
+import static io.writ.rego.builtins.BuiltinCalls.json;
+import static io.writ.rego.builtins.BuiltinCalls.set;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class TypesTest {

@@ -10,6 +10,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+
 class UnitsTest {
 
     private static Value call(String name, String arg) {
@@ -17,8 +18,9 @@ class UnitsTest {
     }
 
     private static Value call(String name, Value arg) {
-        return Registry.standard().get(name).impl().call(BuiltinContext.fixed(0), new Value[] {arg});
+        return BuiltinCalls.call(name, arg);
     }
+
 
     private static void assertError(BuiltinException.Kind kind, String message, String name, Value arg) {
         assertThatThrownBy(() -> call(name, arg))

@@ -7,9 +7,9 @@ import io.writ.rego.value.Value;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Calls into the standard registry for the tests of the core built-in families. */
-final class CoreCalls {
-    private CoreCalls() {
+/** Calls into the standard registry, for the tests of every built-in family. */
+final class BuiltinCalls {
+    private BuiltinCalls() {
     }
 
     /** Calls a built-in by name; null means undefined. */
