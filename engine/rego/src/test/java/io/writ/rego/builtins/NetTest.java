@@ -16,9 +16,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.util.Arrays;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import static io.writ.rego.builtins.BuiltinCalls.call;
+import static io.writ.rego.builtins.BuiltinCalls.fails;
 
 class NetTest {
 
@@ -32,12 +32,6 @@ class NetTest {
 
     private static SetValue stringSet(String... items) {
         return SetValue.of(Arrays.stream(items).map(StringValue::of).toList());
-    }
-
-    private static void assertError(BuiltinException.Kind kind, String message, String name, Value... args) {
-        assertThatThrownBy(() -> call(name, args))
-                .isInstanceOfSatisfying(BuiltinException.class, e -> assertThat(e.kind()).isEqualTo(kind))
-                .hasMessage(message);
     }
 
     @ParameterizedTest
@@ -66,15 +60,15 @@ class NetTest {
 
     @Test
     void cidrContainsErrors() {
-        assertError(BuiltinException.Kind.BUILTIN, "net.cidr_contains: invalid CIDR address: 10.0.0.0",
+        fails(BuiltinException.Kind.BUILTIN, "net.cidr_contains: invalid CIDR address: 10.0.0.0",
                 "net.cidr_contains", str("10.0.0.0"), str("10.0.0.1"));
-        assertError(BuiltinException.Kind.BUILTIN,
+        fails(BuiltinException.Kind.BUILTIN,
                 "net.cidr_contains: not a valid textual representation of an IP address or CIDR: example.com",
                 "net.cidr_contains", str("10.0.0.0/8"), str("example.com"));
-        assertError(BuiltinException.Kind.TYPE, "net.cidr_contains: operand 1 must be string but got number",
+        fails(BuiltinException.Kind.TYPE, "net.cidr_contains: operand 1 must be string but got number",
                 "net.cidr_contains", NumberValue.of(1), str("10.0.0.1"));
         // OPA names the second operand "operand 1" too.
-        assertError(BuiltinException.Kind.TYPE, "net.cidr_contains: operand 1 must be string but got number",
+        fails(BuiltinException.Kind.TYPE, "net.cidr_contains: operand 1 must be string but got number",
                 "net.cidr_contains", str("10.0.0.0/8"), NumberValue.of(1));
     }
 
@@ -94,9 +88,9 @@ class NetTest {
 
     @Test
     void cidrIntersectsErrors() {
-        assertError(BuiltinException.Kind.BUILTIN, "net.cidr_intersects: invalid CIDR address: 10.0.0.0/33",
+        fails(BuiltinException.Kind.BUILTIN, "net.cidr_intersects: invalid CIDR address: 10.0.0.0/33",
                 "net.cidr_intersects", str("10.0.0.0/8"), str("10.0.0.0/33"));
-        assertError(BuiltinException.Kind.TYPE, "net.cidr_intersects: operand 1 must be string but got boolean",
+        fails(BuiltinException.Kind.TYPE, "net.cidr_intersects: operand 1 must be string but got boolean",
                 "net.cidr_intersects", str("10.0.0.0/8"), BooleanValue.of(true));
     }
 
@@ -135,11 +129,11 @@ class NetTest {
 
     @Test
     void cidrExpandErrors() {
-        assertError(BuiltinException.Kind.BUILTIN, "net.cidr_expand: invalid CIDR address: 192.168.0.0",
+        fails(BuiltinException.Kind.BUILTIN, "net.cidr_expand: invalid CIDR address: 192.168.0.0",
                 "net.cidr_expand", str("192.168.0.0"));
-        assertError(BuiltinException.Kind.BUILTIN, "net.cidr_expand: 10.0.0.0/11 has more than 1048576 addresses",
+        fails(BuiltinException.Kind.BUILTIN, "net.cidr_expand: 10.0.0.0/11 has more than 1048576 addresses",
                 "net.cidr_expand", str("10.0.0.0/11"));
-        assertError(BuiltinException.Kind.TYPE, "net.cidr_expand: operand 1 must be string but got null",
+        fails(BuiltinException.Kind.TYPE, "net.cidr_expand: operand 1 must be string but got null",
                 "net.cidr_expand", NullValue.INSTANCE);
     }
 
@@ -203,12 +197,12 @@ class NetTest {
 
     @Test
     void cidrMergeErrors() {
-        assertError(BuiltinException.Kind.BUILTIN, "net.cidr_merge: invalid CIDR address: foo", "net.cidr_merge", strings("foo"));
-        assertError(BuiltinException.Kind.BUILTIN, "net.cidr_merge: IPv6 invalid: needs prefix length",
+        fails(BuiltinException.Kind.BUILTIN, "net.cidr_merge: invalid CIDR address: foo", "net.cidr_merge", strings("foo"));
+        fails(BuiltinException.Kind.BUILTIN, "net.cidr_merge: IPv6 invalid: needs prefix length",
                 "net.cidr_merge", strings("2601:600:8a80:207e:a57d:7567:e2c9:e7b3"));
-        assertError(BuiltinException.Kind.BUILTIN, "net.cidr_merge: element must be string",
+        fails(BuiltinException.Kind.BUILTIN, "net.cidr_merge: element must be string",
                 "net.cidr_merge", ArrayValue.of(NumberValue.of(1)));
-        assertError(BuiltinException.Kind.BUILTIN, "net.cidr_merge: operand must be an array", "net.cidr_merge", str("10.0.0.0/8"));
+        fails(BuiltinException.Kind.BUILTIN, "net.cidr_merge: operand must be an array", "net.cidr_merge", str("10.0.0.0/8"));
     }
 
     @Test
@@ -226,11 +220,11 @@ class NetTest {
 
     @Test
     void cidrContainsMatchesErrors() {
-        assertError(BuiltinException.Kind.BUILTIN, "net.cidr_contains_matches: operand 2: element must be string or non-empty array",
+        fails(BuiltinException.Kind.BUILTIN, "net.cidr_contains_matches: operand 2: element must be string or non-empty array",
                 "net.cidr_contains_matches", str("1.1.1.0/24"), ArrayValue.of(ArrayValue.EMPTY));
-        assertError(BuiltinException.Kind.TYPE, "net.cidr_contains_matches: operand 1 must be string but got number",
+        fails(BuiltinException.Kind.TYPE, "net.cidr_contains_matches: operand 1 must be string but got number",
                 "net.cidr_contains_matches", ArrayValue.of(ArrayValue.of(NumberValue.of(1))), str("1.1.1.1"));
-        assertError(BuiltinException.Kind.BUILTIN, "net.cidr_contains_matches: invalid CIDR address: 1.1.1.1",
+        fails(BuiltinException.Kind.BUILTIN, "net.cidr_contains_matches: invalid CIDR address: 1.1.1.1",
                 "net.cidr_contains_matches", str("1.1.1.1"), str("1.1.1.1"));
     }
 }

@@ -8,7 +8,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static io.writ.rego.builtins.BuiltinCalls.fails;
 
 
 class UnitsTest {
@@ -21,12 +21,6 @@ class UnitsTest {
         return BuiltinCalls.call(name, arg);
     }
 
-
-    private static void assertError(BuiltinException.Kind kind, String message, String name, Value arg) {
-        assertThatThrownBy(() -> call(name, arg))
-                .isInstanceOfSatisfying(BuiltinException.class, e -> assertThat(e.kind()).isEqualTo(kind))
-                .hasMessage(message);
-    }
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
@@ -98,7 +92,7 @@ class UnitsTest {
             "10mB | units.parse: units.parse: unit mb not recognized",
     })
     void parseErrors(String input, String message) {
-        assertError(BuiltinException.Kind.BUILTIN, message, "units.parse", StringValue.of(input == null ? "" : input));
+        fails(BuiltinException.Kind.BUILTIN, message, "units.parse", StringValue.of(input == null ? "" : input));
     }
 
     @ParameterizedTest
@@ -147,13 +141,13 @@ class UnitsTest {
             "10XB | units.parse_bytes: units.parse_bytes: byte unit xb not recognized",
     })
     void parseBytesErrors(String input, String message) {
-        assertError(BuiltinException.Kind.BUILTIN, message, "units.parse_bytes", StringValue.of(input == null ? "" : input));
+        fails(BuiltinException.Kind.BUILTIN, message, "units.parse_bytes", StringValue.of(input == null ? "" : input));
     }
 
     @Test
     void nonStringOperands() {
-        assertError(BuiltinException.Kind.TYPE, "units.parse: operand 1 must be string but got number", "units.parse", NumberValue.of(1));
-        assertError(BuiltinException.Kind.TYPE, "units.parse_bytes: operand 1 must be string but got number",
+        fails(BuiltinException.Kind.TYPE, "units.parse: operand 1 must be string but got number", "units.parse", NumberValue.of(1));
+        fails(BuiltinException.Kind.TYPE, "units.parse_bytes: operand 1 must be string but got number",
                 "units.parse_bytes", NumberValue.of(1));
     }
 }
