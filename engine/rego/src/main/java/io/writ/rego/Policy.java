@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.writ.rego.ast.Compiler;
 import io.writ.rego.ast.Expr;
 import io.writ.rego.ast.Module;
-import io.writ.rego.ast.Node;
 import io.writ.rego.ast.Parser;
 import io.writ.rego.ast.RegoSyntaxError;
 import io.writ.rego.builtins.Registry;
@@ -111,19 +110,6 @@ public final class Policy {
     public JsonNode evaluate(String path, JsonNode input) {
         Value v = evaluate(path, input == null ? null : Value.of(input), EvalOptions.DEFAULT);
         return v == null ? null : v.toJson();
-    }
-
-    /** True when rules or base data exist at the path (for a useful "undefined" vs "no such document"). */
-    public boolean defines(String path) {
-        Node n = compiled.root();
-        for (Value k : parsePath(path)) {
-            Node c = n.children().get(k);
-            if (c == null) {
-                return n.hasRules();
-            }
-            n = c;
-        }
-        return true;
     }
 
     /**

@@ -255,8 +255,8 @@ public final class Compiler {
         return false;
     }
 
-    /** Records that {@code from} reads the data ref with the given ground prefix. */
-    private void dependOnData(Node from, List<Value> prefix, boolean open) {
+    /** Records that {@code from} reads the data ref with the given ground prefix (and so all below it). */
+    private void dependOnData(Node from, List<Value> prefix) {
         if (from == null) {
             return;
         }
@@ -777,16 +777,14 @@ public final class Compiler {
         private Term dataRef(Term.Ref r) {
             if (r.head() instanceof Term.Var v && v.name().equals("data")) {
                 List<Value> prefix = new ArrayList<>();
-                boolean open = false;
                 for (Term p : r.path()) {
                     Value k = constValue(p);
                     if (k == null) {
-                        open = true;
                         break;
                     }
                     prefix.add(k);
                 }
-                dependOnData(node, prefix, open);
+                dependOnData(node, prefix);
                 Node n = root;
                 int depth = 0;
                 while (depth < prefix.size() && !n.hasRules()) {

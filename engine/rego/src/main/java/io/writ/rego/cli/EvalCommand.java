@@ -1,7 +1,9 @@
 package io.writ.rego.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -36,6 +38,11 @@ import java.util.concurrent.Callable;
         description = "Evaluate a Rego query, like opa eval.")
 public final class EvalCommand implements Callable<Integer> {
     private static final String VALUE_VAR = "__writ_value__";
+    /** Two-space indentation, {@code "key": value}, one element per line: how opa eval prints JSON. */
+    private static final DefaultPrettyPrinter OPA_STYLE = new DefaultPrettyPrinter()
+            .withObjectIndenter(new DefaultIndenter("  ", "\n"))
+            .withArrayIndenter(new DefaultIndenter("  ", "\n"))
+            .withSeparators(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER));
 
     @Spec
     CommandSpec spec;
@@ -108,7 +115,7 @@ public final class EvalCommand implements Callable<Integer> {
     }
 
     private void print(PrintWriter out, List<Map<String, Value>> results, boolean single, int exprs) throws IOException {
-        ObjectMapper mapper = Json.MAPPER.copy().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectWriter mapper = Json.MAPPER.writer(OPA_STYLE);
         switch (format) {
             case "raw" -> {
                 for (Map<String, Value> r : results) {
@@ -152,7 +159,7 @@ public final class EvalCommand implements Callable<Integer> {
                         }
                     }
                 }
-                out.println(mapper.writeValueAsString(root));
+                out.println(root.isEmpty() ? "{}" : mapper.writeValueAsString(root)); // undefined, as opa prints it
             }
         }
         out.flush();

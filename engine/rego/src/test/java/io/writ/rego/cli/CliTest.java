@@ -65,7 +65,7 @@ class CliTest {
     void evalUndefinedIsEmptyObjectAndFailFlagGivesExitOne() throws Exception {
         policy();
         Run r = run("eval", "-d", dir.toString(), "--fail", "data.p.allow");
-        assertThat(r.out().strip()).isEqualTo("{ }");
+        assertThat(r.out().strip()).isEqualTo("{}");
         assertThat(r.exit()).isEqualTo(1);
     }
 
