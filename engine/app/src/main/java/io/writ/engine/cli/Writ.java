@@ -5,8 +5,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code writ} command. Subcommands: {@code eval} and {@code test} (Rego, like {@code opa eval} and
- * {@code opa test}). New subcommands are added in {@link #commandLine()}.
+ * The {@code writ} command. Subcommands: {@code serve} (the service), {@code token} (a local bearer
+ * token), {@code eval} and {@code test} (Rego, like {@code opa eval} and {@code opa test}). New
+ * subcommands are added in {@link #commandLine()}.
  */
 @Command(name = "writ", mixinStandardHelpOptions = true, version = "writ 0.1.0",
         description = "Writ: acceptable-use policy enforcement for cloud providers.")
@@ -16,7 +17,9 @@ public final class Writ implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static CommandLine commandLine() {
-        return RegoCli.addTo(new CommandLine(new Writ()));
+        return RegoCli.addTo(new CommandLine(new Writ()))
+                .addSubcommand(new ServeCommand())
+                .addSubcommand(new TokenCommand());
     }
 
     @Override

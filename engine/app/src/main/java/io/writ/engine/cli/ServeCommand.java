@@ -1,0 +1,45 @@
+package io.writ.engine.cli;
+
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.Micronaut;
+import io.writ.engine.security.LocalSecret;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code writ serve}: the service on the embedded default (data directory, local token issuer, port 8080). */
+@Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the Writ service.")
+public final class ServeCommand implements Callable<Integer> {
+    @Mixin
+    DataDirOption dataDir = new DataDirOption();
+
+    @Option(names = "--port", description = "HTTP port (default: $MICRONAUT_SERVER_PORT or 8080).")
+    Integer port;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        ApplicationContext ctx = start(dataDir.resolve(), port);
+        Runtime.getRuntime().addShutdownHook(new Thread(ctx::close, "writ-shutdown"));
+        Thread.currentThread().join();
+        return 0;
+    }
+
+    /** Starts the service; used by {@code serve} and by tests that need a real process-like start. */
+    public static ApplicationContext start(Path dataDir, Integer port) {
+        Map<String, Object> props = new HashMap<>();
+        props.put("writ.data-dir", dataDir.toString());
+        props.put(SECRET_PROPERTY, LocalSecret.loadOrCreate(dataDir));
+        if (port != null) {
+            props.put("micronaut.server.port", port);
+        }
+        return Micronaut.build(new String[0]).mainClass(Writ.class).properties(props).start();
+    }
+
+    /** Where Micronaut Security reads the HS256 secret that validates the local issuer's tokens. */
+    public static final String SECRET_PROPERTY = "micronaut.security.token.jwt.signatures.secret.generator.secret";
+}
