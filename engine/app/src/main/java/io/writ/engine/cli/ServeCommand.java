@@ -34,10 +34,18 @@ public final class ServeCommand implements Callable<Integer> {
         Map<String, Object> props = new HashMap<>();
         props.put("writ.data-dir", dataDir.toString());
         props.put(SECRET_PROPERTY, LocalSecret.loadOrCreate(dataDir));
+        String dbUrl = System.getenv("WRIT_DB_URL");
+        props.put("datasources.default.url", dbUrl != null && !dbUrl.isBlank() ? dbUrl : h2FileUrl(dataDir));
         if (port != null) {
             props.put("micronaut.server.port", port);
         }
         return Micronaut.build(new String[0]).mainClass(Writ.class).properties(props).start();
+    }
+
+    /** The embedded default database: H2 in PostgreSQL mode, in a file of the data directory. */
+    static String h2FileUrl(Path dataDir) {
+        return "jdbc:h2:file:" + dataDir.resolve("writ").toAbsolutePath()
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
     }
 
     /** Where Micronaut Security reads the HS256 secret that validates the local issuer's tokens. */
