@@ -52,7 +52,9 @@ public final class Policy {
             try {
                 modules.add(Parser.parseModule(s.file(), s.text()));
             } catch (RegoSyntaxError e) {
-                errors.add(new RegoCompileException.Error(e.location(), "rego_parse_error", e.getMessage()));
+                for (RegoSyntaxError one : e.all()) {
+                    errors.add(new RegoCompileException.Error(one.location(), "rego_parse_error", one.getMessage()));
+                }
             }
         }
         if (!errors.isEmpty()) {

@@ -31,6 +31,14 @@ class CompileErrorsTest {
     }
 
     @Test
+    void severalBrokenRulesInOneFileAreAllReported() {
+        RegoCompileException e = compileFails("package p\n\na := [1,\n\nb := 2\n\nc := {\"k\" 1}\n\nd := 3\n");
+        assertThat(e.errors()).extracting(Object::toString).containsExactly(
+                "m0.rego:5:3: rego_parse_error: unexpected := token, expected ]",
+                "m0.rego:7:11: rego_parse_error: unexpected number token, expected }");
+    }
+
+    @Test
     void ruleBodyWithoutIfIsRejectedAsInOpaV1() {
         RegoCompileException e = compileFails("package p\n\nallow {\n  true\n}\n");
         assertThat(e.getMessage()).contains("m0.rego:3:7: rego_parse_error: `if` keyword is required before rule body");

@@ -90,11 +90,23 @@ public final class Parser {
             imports.add(new Module.Import(r, alias, loc(it)));
         }
         List<Rule> rules = new ArrayList<>();
+        List<RegoSyntaxError> errors = new ArrayList<>();
         while (peek().kind() != Token.Kind.EOF) {
-            if (peek().is("import")) {
-                throw error(peek(), "import must come before rules");
+            try {
+                if (peek().is("import")) {
+                    throw error(peek(), "import must come before rules");
+                }
+                rules.add(rule());
+            } catch (RegoSyntaxError e) {
+                // report it, then resume at the next line that starts in column 1: most likely the next rule
+                errors.add(e);
+                do {
+                    next();
+                } while (peek().kind() != Token.Kind.EOF && !(peek().newlineBefore() && peek().col() == 1));
             }
-            rules.add(rule());
+        }
+        if (!errors.isEmpty()) {
+            throw RegoSyntaxError.of(errors);
         }
         return new Module(file, List.copyOf(pkg), loc(pk), List.copyOf(imports), List.copyOf(rules));
     }
@@ -203,10 +215,12 @@ public final class Parser {
                 try {
                     return braceBody();
                 } catch (RegoSyntaxError e) {
+                    int failedAt = i;
                     i = save;
                     try {
                         return List.of(literal());
                     } catch (RegoSyntaxError ignored) {
+                        i = failedAt; // report, and recover from, the body's error
                         throw e;
                     }
                 }
