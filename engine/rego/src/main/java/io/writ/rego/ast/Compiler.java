@@ -620,6 +620,7 @@ public final class Compiler {
                 case Term.Local l -> l;
                 case Term.FuncRef f -> f;
                 case Term.DataRoot d -> d;
+                case Term.IndexedCompr ic -> ic;
                 case Term.Var v -> {
                     Term r = resolveVar(v, s);
                     yield r instanceof Term.Ref ref ? dataRef(ref) : r;
@@ -648,7 +649,7 @@ public final class Compiler {
                     checkHead(head, body, start, c.loc());
                     Term out = new Term.ArrayCompr(head, List.of(body), c.loc());
                     owned.put(out, new int[] {start, nextSlot});
-                    yield out;
+                    yield indexed(out, List.of(head), List.of(body));
                 }
                 case Term.SetCompr c -> {
                     int start = nextSlot;
@@ -658,7 +659,7 @@ public final class Compiler {
                     checkHead(head, body, start, c.loc());
                     Term out = new Term.SetCompr(head, List.of(body), c.loc());
                     owned.put(out, new int[] {start, nextSlot});
-                    yield out;
+                    yield indexed(out, List.of(head), List.of(body));
                 }
                 case Term.ObjectCompr c -> {
                     int start = nextSlot;
@@ -670,10 +671,65 @@ public final class Compiler {
                     checkHead(value, body, start, c.loc());
                     Term out = new Term.ObjectCompr(key, value, List.of(body), c.loc());
                     owned.put(out, new int[] {start, nextSlot});
-                    yield out;
+                    yield indexed(out, List.of(key, value), List.of(body));
                 }
                 case Term.Call call -> resolveCall(call, s);
             };
+        }
+
+        /**
+         * Wraps a comprehension for indexing when its one outer variable occurs only in a top-level
+         * {@code term == outer} of its body (see {@link Term.IndexedCompr}); otherwise returns it as is.
+         */
+        private Term indexed(Term compr, List<Term> heads, List<Expr> body) {
+            int[] range = owned.get(compr);
+            BitSet outer = new BitSet();
+            heads.forEach(h -> allVars(h, outer));
+            body.forEach(e -> allExprVars(e, outer));
+            outer.clear(range[0], range[1]);
+            if (outer.cardinality() != 1) {
+                return compr;
+            }
+            int v = outer.nextSetBit(0);
+            int at = -1;
+            Term key = null;
+            for (int i = 0; i < body.size(); i++) {
+                if (body.get(i) instanceof Expr.TermExpr t && t.withs().isEmpty() && t.term() instanceof Term.Call c
+                        && c.name().equals("equal") && c.target() instanceof Targets.BuiltinTarget && c.args().size() == 2) {
+                    Term a = c.args().get(0);
+                    Term b = c.args().get(1);
+                    Term other = a instanceof Term.Local l && l.slot() == v ? b : b instanceof Term.Local l && l.slot() == v ? a : null;
+                    BitSet otherVars = new BitSet();
+                    if (other != null) {
+                        allVars(other, otherVars);
+                    }
+                    if (other != null && !otherVars.get(v)) {
+                        if (at >= 0) {
+                            return compr;
+                        }
+                        at = i;
+                        key = other;
+                    }
+                }
+            }
+            if (at < 0) {
+                return compr;
+            }
+            // the equality must only filter: if it bound a variable (x.tags[i] == v), dropping it would not do
+            BitSet before = boundAfter(body.subList(0, at).toArray(new Expr[0]), closureBound(range[0]));
+            BitSet binds = ready(body.get(at), before);
+            if (binds == null || !binds.isEmpty()) {
+                return compr;
+            }
+            List<Expr> rest = new ArrayList<>(body);
+            rest.remove(at);
+            BitSet elsewhere = new BitSet();
+            heads.forEach(h -> allVars(h, elsewhere));
+            rest.forEach(e -> allExprVars(e, elsewhere));
+            if (elsewhere.get(v)) {
+                return compr;
+            }
+            return new Term.IndexedCompr(compr, v, key, List.copyOf(rest), compr.loc());
         }
 
         /** Inside a closure, outer variables count as bound; the enclosing expression waits for them. */
@@ -1145,6 +1201,7 @@ public final class Compiler {
                 case Term.ArrayCompr c -> closureNeeds(c, b, needs);
                 case Term.SetCompr c -> closureNeeds(c, b, needs);
                 case Term.ObjectCompr c -> closureNeeds(c, b, needs);
+                case Term.IndexedCompr ic -> closureNeeds(ic.compr(), b, needs);
                 default -> {
                 }
             }
@@ -1241,6 +1298,7 @@ public final class Compiler {
                     allVars(c.value(), out);
                     c.body().forEach(e -> allExprVars(e, out));
                 }
+                case Term.IndexedCompr ic -> allVars(ic.compr(), out);
                 default -> {
                 }
             }

@@ -64,6 +64,15 @@ public sealed interface Term {
     }
 
     /**
+     * A comprehension whose only outer variable ({@code slot}) appears once, in {@code key == outer}: it is
+     * evaluated once per evaluation for all keys ({@code body} is the comprehension's body without that
+     * equality) and then looked up, instead of being run again for every value of the outer variable
+     * (OPA's comprehension indexing). {@code compr} is the comprehension as written, the fallback.
+     */
+    record IndexedCompr(Term compr, int slot, Term key, List<Expr> body, Location loc) implements Term {
+    }
+
+    /**
      * A call {@code name(args)}. {@code name} is the dotted name as written (e.g. {@code strings.contains},
      * {@code data.pkg.f}, {@code plus} for {@code +}); {@code target} is set by the compiler.
      */

@@ -138,6 +138,15 @@ public final class Evaluation implements BuiltinContext {
         }
 
         private Ctx unmocked;
+        private java.util.IdentityHashMap<Term, Object> indexes;
+
+        /** Comprehension indexes built in this scope (see {@link Term.IndexedCompr}). */
+        java.util.IdentityHashMap<Term, Object> indexes() {
+            if (indexes == null) {
+                indexes = new java.util.IdentityHashMap<>();
+            }
+            return indexes;
+        }
 
         /** The same scope without function mocks: a mock runs against the real functions, as in OPA. */
         Ctx unmocked() {
@@ -274,7 +283,8 @@ public final class Evaluation implements BuiltinContext {
         if (t instanceof Term.Call call) {
             return directCall(c, f, call);
         }
-        if (t instanceof Term.ArrayCompr || t instanceof Term.SetCompr || t instanceof Term.ObjectCompr) {
+        if (t instanceof Term.ArrayCompr || t instanceof Term.SetCompr || t instanceof Term.ObjectCompr
+                || t instanceof Term.IndexedCompr) {
             Value[] box = {null};
             evalComposite(c, f, t, v -> {
                 box[0] = v;
@@ -676,11 +686,80 @@ public final class Evaluation implements BuiltinContext {
                 })));
                 return k.go(ObjectValue.of(out));
             }
+            case Term.IndexedCompr ic -> {
+                Value result = indexLookup(c, f, ic);
+                return result == null ? evalComposite(c, f, ic.compr(), k) : k.go(result);
+            }
             case Term.Var v -> throw new RegoEvalException("eval_internal_error", v.loc(), "unresolved var " + v.name());
             default -> {
                 return true; // a function reference has no value
             }
         }
+    }
+
+    /** Marks a comprehension whose index could not be built in this scope: evaluate it as written. */
+    private static final Object NO_INDEX = new Object();
+
+    /**
+     * The indexed comprehension's value for the outer variable's current value, from an index built on
+     * first use in this {@code with} scope; null when it cannot be indexed here. Building evaluates the
+     * heads of every group, so an error there (say a division by zero in a group nobody asks for) is not
+     * reported: the comprehension is then evaluated as written, which reports only errors that are real.
+     */
+    @SuppressWarnings("unchecked")
+    private Value indexLookup(Ctx c, Value[] f, Term.IndexedCompr ic) {
+        Object index = c.indexes().get(ic);
+        if (index == null) {
+            Value[] frame = f.clone(); // an error unwinds past the undoing of bindings: restore them
+            try {
+                index = buildIndex(c, f, ic);
+            } catch (RegoEvalException e) {
+                if (e.code().equals("eval_limit_error")) {
+                    throw e;
+                }
+                System.arraycopy(frame, 0, f, 0, f.length);
+                index = NO_INDEX;
+            }
+            c.indexes().put(ic, index);
+        }
+        if (index == NO_INDEX) {
+            return null;
+        }
+        List<Value[]> group = ((Map<Value, List<Value[]>>) index).getOrDefault(f[ic.slot()], List.of());
+        return switch (ic.compr()) {
+            case Term.ArrayCompr a -> ArrayValue.of(group.stream().map(g -> g[0]).toList());
+            case Term.SetCompr s -> SetValue.of(group.stream().map(g -> g[0]).toList());
+            default -> {
+                Map<Value, Value> out = new HashMap<>();
+                for (Value[] kv : group) {
+                    Value prev = out.putIfAbsent(kv[0], kv[1]);
+                    if (prev != null && !prev.equals(kv[1])) {
+                        throw new RegoEvalException("eval_conflict_error", ic.loc(), "object keys must be unique");
+                    }
+                }
+                yield ObjectValue.of(out);
+            }
+        };
+    }
+
+    private Map<Value, List<Value[]>> buildIndex(Ctx c, Value[] f, Term.IndexedCompr ic) {
+        Map<Value, List<Value[]>> groups = new HashMap<>();
+        Term first = switch (ic.compr()) {
+            case Term.ArrayCompr a -> a.head();
+            case Term.SetCompr s -> s.head();
+            case Term.ObjectCompr o -> o.key();
+            default -> throw new IllegalStateException("not a comprehension: " + ic.compr());
+        };
+        Term second = ic.compr() instanceof Term.ObjectCompr o ? o.value() : null;
+        evalBody(c, f, ic.body(), 0, () -> evalTerm(c, f, ic.key(), key -> evalTerm(c, f, first, h -> second == null
+                ? add(groups, key, new Value[] {h})
+                : evalTerm(c, f, second, v -> add(groups, key, new Value[] {h, v})))));
+        return groups;
+    }
+
+    private static boolean add(Map<Value, List<Value[]>> groups, Value key, Value[] entry) {
+        groups.computeIfAbsent(key, x -> new ArrayList<>()).add(entry);
+        return true;
     }
 
     private boolean evalItems(Ctx c, Value[] f, List<Term> items, int from, Value[] out, K k) {
