@@ -1,0 +1,130 @@
+# Shared helpers for the acceptable-use rules: 30-day normalisation of usage, per-subscription
+# totals computed in one pass per metric, lawful-intercept warrants, and the tenant's segment.
+# Everything here reads metadata only (usage figures, labels, estimates, reports, attestations).
+package writ.aup.lib
+
+import rego.v1
+
+thresholds := data.writ.thresholds
+
+lists := data.writ.lists
+
+day_ns := 86400000000000
+
+# Counters (hours, characters, calls, messages, ...) are scaled to 30 days from their period.
+# A record without a period, or with an empty one, is taken as already covering 30 days.
+monthly(u) := v if {
+	span := time.parse_rfc3339_ns(u.period.end) - time.parse_rfc3339_ns(u.period.start)
+	span > 0
+	v := (u.value * 30) * day_ns / span
+} else := u.value
+
+# Every usage record once, with its position in input.usage and its 30-day value.
+usage_rows := [{"index": i, "subscription": u.subscription, "service": u.service, "metric": u.metric, "value": monthly(u), "raw": u} |
+	some i, u in input.usage
+]
+
+# Per-subscription 30-day totals of one service's metric: one pass to pick the records, then one sum
+# per subscription over the picked records only.
+metric_totals(service, metric) := {sub: total |
+	rows := [r | some r in usage_rows; r.service == service; r.metric == metric]
+	some r in rows
+	sub := r.subscription
+	total := sum([x.value | some x in rows; x.subscription == sub])
+}
+
+# Positions in input.usage of one service's metric on one subscription (for evidence).
+metric_indices(service, metric, sub) := [r.index |
+	some r in usage_rows
+	r.service == service
+	r.metric == metric
+	r.subscription == sub
+]
+
+# Stored bytes are a level, not a counter: the largest reported level per subscription, unscaled.
+stored_bytes := {sub: level |
+	rows := [u | some u in input.usage; u.service == "storage"; u.metric == "stored_bytes"]
+	some r in rows
+	sub := r.subscription
+	level := max([x.value | some x in rows; x.subscription == sub])
+}
+
+subscription_ids contains s.id if some s in input.subscriptions
+
+# Subscriptions named anywhere in the dossier, so evidence on an unlisted subscription still counts.
+known_subscriptions := subscription_ids | {x.subscription | some x in array.concat(
+	array.concat(object.get(input, "usage", []), object.get(input, "classifications", [])),
+	array.concat(object.get(input, "population", []), object.get(input, "attestations", [])),
+); is_string(x.subscription)}
+
+segment := object.get(object.get(input, "tenant", {}), "segment", "")
+
+state_security_actor if segment in {s | some s in lists.state_security_segments}
+
+# A warrant is valid while its valid_until lies in the future.
+valid_attestation(a, kind) if {
+	a.kind == kind
+	time.parse_rfc3339_ns(a.valid_until) > time.now_ns()
+}
+
+valid_warrant_indices contains i if {
+	some i, a in input.attestations
+	valid_attestation(a, "lawful-intercept-warrant")
+}
+
+warrant_subjects := {sub: total |
+	warrants := [a | some i in valid_warrant_indices; a := input.attestations[i]]
+	some w in warrants
+	sub := w.subscription
+	total := sum([x.scope_subjects | some x in warrants; x.subscription == sub])
+}
+
+warranted_subjects(sub) := object.get(warrant_subjects, sub, 0)
+
+# Reports that make an allegation with a given credibility.
+reports_with(allegations, credibilities) := [r |
+	some r in input.reports
+	r.allegation in allegations
+	r.credibility in credibilities
+]
+
+report_evidence(r) := {
+	"kind": "report",
+	"id": r.id,
+	"detail": sprintf("%s report %s from %s alleging %s, %s credibility, %s", [
+		r.kind, r.id, r.source, r.allegation, r.credibility,
+		corroboration(r),
+	]),
+}
+
+corroboration(r) := "corroborated" if r.corroborated == true
+else := "not corroborated"
+
+ladder := {"allow": 0, "monitor": 1, "review": 2, "enforce": 3}
+
+# Whole numbers for explanations: sprintf's %d needs an integer.
+int(x) := round(x)
+
+# 2300000 -> "2,300,000" (rounded to a whole number) so explanations read easily.
+thousands(x) := concat("", [sign(x), grouped]) if {
+	digits := format_int(abs(round(x)), 10)
+	grouped := strings.reverse(concat(",", regex.find_n(`[0-9]{1,3}`, strings.reverse(digits), -1)))
+}
+
+sign(x) := "-" if round(x) < 0
+else := ""
+
+# Bytes in the largest decimal unit that keeps a number of at least 1, one decimal.
+bytes(b) := sprintf("%v %s", [round(b / u.size * 10) / 10, u.name]) if {
+	units := [{"size": 1e15, "name": "PB"}, {"size": 1e12, "name": "TB"}, {"size": 1e9, "name": "GB"}, {"size": 1}]
+	u := [x | some x in units; b >= x.size][0]
+	u.name
+} else := sprintf("%v bytes", [b])
+
+# Capitalises the first letter and closes with a full stop.
+sentence(s) := concat("", [upper(substring(s, 0, 1)), substring(s, 1, -1), "."])
+
+verdict_of(level) := name if {
+	some name
+	ladder[name] == level
+}
