@@ -128,3 +128,23 @@ verdict_of(level) := name if {
 	some name
 	ladder[name] == level
 }
+
+# Confidence of a violation from how many independent indicators support it: 0.5 for one,
+# 0.1 more for each further one, never above 0.95 (metadata alone never makes certainty).
+confidence(indicators) := min([0.95, 0.4 + 0.1 * count(indicators)])
+
+# Action for a labelled finding: isolate the resource when the label names one, else the subscription.
+resource_action(c) := {"action": "isolate-resource", "subscription": c.subscription, "resource": c.resource} if is_string(c.resource)
+else := {"action": "disable-subscription", "subscription": c.subscription}
+
+classification_evidence(i, threshold) := {
+	"kind": "classification", "subscription": c.subscription, "index": i,
+	"detail": sprintf("%s labelled %s%s with confidence %v (threshold %v)", [c.source, c.category, resource_suffix(c), c.confidence, threshold]),
+} if c := input.classifications[i]
+
+resource_suffix(c) := sprintf(" on %s", [c.resource]) if is_string(c.resource)
+else := ""
+
+usage_evidence(i, detail) := {"kind": "usage", "subscription": input.usage[i].subscription, "index": i, "detail": detail}
+
+tenant_id := object.get(object.get(input, "tenant", {}), "id", "")

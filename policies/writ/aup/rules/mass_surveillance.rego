@@ -143,8 +143,7 @@ indicators := sort([k |
 	some k in internal_kinds | {"state-security-actor" | lib.state_security_actor} | {"credible-report" | count(credible_reports) > 0}
 ])
 
-# More independent indicators, more confidence; never certainty from metadata alone.
-confidence := min([0.95, 0.5 + 0.1 * count(indicators)])
+confidence := lib.confidence(indicators)
 
 scope := sort([sub | some sub, _ in internal_indicators])
 
