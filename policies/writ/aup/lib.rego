@@ -121,8 +121,8 @@ bytes(b) := sprintf("%v %s", [round(b / u.size * 10) / 10, u.name]) if {
 	u.name
 } else := sprintf("%v bytes", [b])
 
-# Capitalises the first letter and closes with a full stop.
-sentence(s) := concat("", [upper(substring(s, 0, 1)), substring(s, 1, -1), "."])
+# Closes a sentence with a full stop (subscription ids keep their case, so nothing is capitalised).
+sentence(s) := concat("", [s, "."])
 
 verdict_of(level) := name if {
 	some name

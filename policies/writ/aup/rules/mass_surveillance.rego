@@ -238,7 +238,7 @@ indicator_sentence := concat("", ["On ", concat("; on ", [sprintf("%s: %s", [sub
 else := "No subscription carries an internal indicator."
 
 context_parts := array.concat(
-	[sprintf("the tenant's segment %s makes it a state security actor", [lib.segment]) | lib.state_security_actor],
+	[sprintf("The tenant's segment %s makes it a state security actor", [lib.segment]) | lib.state_security_actor],
 	[sprintf("%d high-credibility report(s) allege mass surveillance of civilians (%d corroborated)", [count(credible_reports), count(corroborated_reports)]) | count(credible_reports) > 0],
 )
 
