@@ -39,7 +39,9 @@ at_scale contains sub if {
 	n >= t.public_realtime_identification_calls
 }
 
+# Below the threshold only a state security actor's use is watched.
 below_scale contains sub if {
+	lib.state_security_actor
 	some sub, n in totals
 	n > 0
 	n < t.public_realtime_identification_calls
@@ -76,7 +78,7 @@ reason := "a state security actor identifies people in real time in public space
 	count(at_scale) > 0
 } else := "a high-credibility report alleges real-time biometric identification in public" if {
 	count(credible_reports) > 0
-} else := "real-time identification in public spaces below the threshold is watched"
+} else := "a state security actor's real-time identification in public spaces below the threshold is watched"
 
 indicators := sort([k |
 	some k in {"public-realtime-face-identification" | count(at_scale) > 0} | {"public-realtime-face-use-below-threshold" | count(below_scale) > 0; count(at_scale) == 0} | {"state-security-actor" | lib.state_security_actor} | {"authorised-targeted-search" | some sub in at_scale; sub in authorised} | {"credible-report" | count(credible_reports) > 0}

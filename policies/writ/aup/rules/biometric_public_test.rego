@@ -36,6 +36,10 @@ test_police_just_below_threshold_is_monitored if {
 	v.actions == []
 }
 
+test_non_state_actor_just_below_threshold_is_nothing if {
+	no_violation(fx.dossier({"tenant": fx.tenant("enterprise"), "usage": [face("sub-a", n - 1, "public-space", "real-time")]}))
+}
+
 test_valid_authorisation_lowers_enforce_to_review if {
 	v := the_violation(fx.dossier({
 		"tenant": fx.tenant("law-enforcement"),

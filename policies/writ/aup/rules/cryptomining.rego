@@ -90,9 +90,10 @@ evidence_set contains lib.usage_evidence(r.index, sprintf("%s %s: %s per 30 days
 	[r.service, r.metric] in {["compute", "vcpu_hours"], ["compute", "gpu_hours"], ["network", "mining_pool_connections"]}
 }
 
-evidence_set contains {"kind": "subscription", "subscription": sub, "detail": sprintf("offer %s", [offer(sub)])} if {
-	some sub in scope
-	sub in free_subs
+evidence_set contains {"kind": "subscription", "subscription": s.id, "index": i, "detail": sprintf("offer %s", [s.offer])} if {
+	some i, s in input.subscriptions
+	s.id in scope
+	s.id in free_subs
 }
 
 evidence_set contains lib.report_evidence(r) if some r in credible_reports
