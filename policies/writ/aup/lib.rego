@@ -28,8 +28,7 @@ usage_rows := [{"index": i, "subscription": u.subscription, "service": u.service
 # per subscription over the picked records only.
 metric_totals(service, metric) := {sub: total |
 	rows := [r | some r in usage_rows; r.service == service; r.metric == metric]
-	some r in rows
-	sub := r.subscription
+	some sub in {r.subscription | some r in rows}
 	total := sum([x.value | some x in rows; x.subscription == sub])
 }
 
@@ -44,8 +43,7 @@ metric_indices(service, metric, sub) := [r.index |
 # Stored bytes are a level, not a counter: the largest reported level per subscription, unscaled.
 stored_bytes := {sub: level |
 	rows := [u | some u in input.usage; u.service == "storage"; u.metric == "stored_bytes"]
-	some r in rows
-	sub := r.subscription
+	some sub in {r.subscription | some r in rows}
 	level := max([x.value | some x in rows; x.subscription == sub])
 }
 
@@ -74,8 +72,7 @@ valid_warrant_indices contains i if {
 
 warrant_subjects := {sub: total |
 	warrants := [a | some i in valid_warrant_indices; a := input.attestations[i]]
-	some w in warrants
-	sub := w.subscription
+	some sub in {w.subscription | some w in warrants}
 	total := sum([x.scope_subjects | some x in warrants; x.subscription == sub])
 }
 

@@ -29,8 +29,7 @@ rows := [r | some r in lib.usage_rows; public_realtime(r.raw)]
 
 # Public real-time identification calls per subscription per 30 days.
 totals := {sub: total |
-	some r in rows
-	sub := r.subscription
+	some sub in {r.subscription | some r in rows}
 	total := sum([x.value | some x in rows; x.subscription == sub])
 }
 

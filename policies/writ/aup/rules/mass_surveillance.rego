@@ -26,8 +26,7 @@ third_party := {r | some r in lib.lists.third_party_relationships}
 # must cover for the subscription to count as covered.
 third_party_subjects := {sub: total |
 	rows := [p | some p in input.population; p.relationship in third_party]
-	some r in rows
-	sub := r.subscription
+	some sub in {r.subscription | some r in rows}
 	total := sum([x.distinct_subjects | some x in rows; x.subscription == sub])
 }
 
@@ -57,8 +56,7 @@ civilian_indices contains i if {
 # Third-party civilian subjects per subscription after subtracting what valid warrants cover.
 civilian_subjects := {sub: n |
 	rows := [p | some i in civilian_indices; p := input.population[i]]
-	some r in rows
-	sub := r.subscription
+	some sub in {r.subscription | some r in rows}
 	n := sum([x.distinct_subjects | some x in rows; x.subscription == sub]) - lib.warranted_subjects(sub)
 }
 
