@@ -60,3 +60,21 @@ test_every_rule_is_discovered if {
 		"unauthorized-cryptomining", "spam-and-phishing", "sanctioned-party", "child-sexual-abuse-material",
 	}
 }
+
+test_sparse_entries_still_count_as_evidence if {
+	d := aup.decision with input as {
+		"tenant": {"id": "t", "segment": "government-intelligence"},
+		"subscriptions": [{"id": "sub-a"}],
+		"classifications": [{"subscription": "sub-a", "category": "call-records", "confidence": 0.9}],
+		"population": [{"subscription": "sub-a", "distinct_subjects": 200000, "relationship": "unknown", "civilian_share": 0.8}],
+		"reports": [{"id": "r1", "allegation": "mass-surveillance-of-civilians", "credibility": "high"}],
+	}
+	d.verdict == "enforce"
+	v := d.violations[0]
+	{e.kind | some e in v.evidence} == {"classification", "population", "report", "tenant"}
+}
+
+test_empty_input_is_allow if {
+	d := aup.decision with input as {}
+	d.verdict == "allow"
+}

@@ -49,12 +49,6 @@ stored_bytes := {sub: level |
 
 subscription_ids contains s.id if some s in input.subscriptions
 
-# Subscriptions named anywhere in the dossier, so evidence on an unlisted subscription still counts.
-known_subscriptions := subscription_ids | {x.subscription | some x in array.concat(
-	array.concat(object.get(input, "usage", []), object.get(input, "classifications", [])),
-	array.concat(object.get(input, "population", []), object.get(input, "attestations", [])),
-); is_string(x.subscription)}
-
 segment := object.get(object.get(input, "tenant", {}), "segment", "")
 
 state_security_actor if segment in {s | some s in lists.state_security_segments}
@@ -85,22 +79,24 @@ reports_with(allegations, credibilities) := [r |
 	r.credibility in credibilities
 ]
 
+# Optional descriptive fields fall back to "unspecified" so that a sparse entry is never dropped
+# from the evidence. The reporter is never copied.
 report_evidence(r) := {
 	"kind": "report",
-	"id": r.id,
+	"id": object.get(r, "id", "unspecified"),
 	"detail": sprintf("%s report %s from %s alleging %s, %s credibility, %s", [
-		r.kind, r.id, r.source, r.allegation, r.credibility,
+		text(r, "kind"), text(r, "id"), text(r, "source"), r.allegation, r.credibility,
 		corroboration(r),
 	]),
 }
+
+text(entry, field) := object.get(entry, field, "unspecified")
 
 corroboration(r) := "corroborated" if r.corroborated == true
 else := "not corroborated"
 
 ladder := {"allow": 0, "monitor": 1, "review": 2, "enforce": 3}
 
-# Whole numbers for explanations: sprintf's %d needs an integer.
-int(x) := round(x)
 
 # 2300000 -> "2,300,000" (rounded to a whole number) so explanations read easily.
 thousands(x) := concat("", [sign(x), grouped]) if {
@@ -136,7 +132,7 @@ else := {"action": "disable-subscription", "subscription": c.subscription}
 
 classification_evidence(i, threshold) := {
 	"kind": "classification", "subscription": c.subscription, "index": i,
-	"detail": sprintf("%s labelled %s%s with confidence %v (threshold %v)", [c.source, c.category, resource_suffix(c), c.confidence, threshold]),
+	"detail": sprintf("%s labelled %s%s with confidence %v (threshold %v)", [text(c, "source"), c.category, resource_suffix(c), c.confidence, threshold]),
 } if c := input.classifications[i]
 
 resource_suffix(c) := sprintf(" on %s", [c.resource]) if is_string(c.resource)

@@ -96,7 +96,7 @@ evidence_set contains lib.usage_evidence(r.index, sprintf("face identification_c
 
 evidence_set contains {
 	"kind": "attestation", "subscription": a.subscription, "index": i,
-	"detail": sprintf("biometric identification authorisation from %s until %s", [a.issuer, a.valid_until]),
+	"detail": sprintf("biometric identification authorisation from %s until %s", [lib.text(a, "issuer"), a.valid_until]),
 } if {
 	some i in authorisation_indices
 	a := input.attestations[i]

@@ -173,7 +173,7 @@ actions := sort([a | some a in actions_set])
 
 evidence_set contains {
 	"kind": "classification", "subscription": c.subscription, "index": i,
-	"detail": sprintf("%s labelled %s with confidence %v (threshold %v)", [c.source, c.category, c.confidence, t.classification_confidence]),
+	"detail": sprintf("%s labelled %s with confidence %v (threshold %v)", [lib.text(c, "source"), c.category, c.confidence, t.classification_confidence]),
 } if {
 	some i in bulk_comms_indices
 	c := input.classifications[i]
@@ -181,7 +181,7 @@ evidence_set contains {
 
 evidence_set contains {
 	"kind": "population", "subscription": p.subscription, "index": i,
-	"detail": sprintf("%s %s subjects, relationship %s, civilian share %v (%s)", [lib.thousands(p.distinct_subjects), p.subject_kind, p.relationship, p.civilian_share, p.source]),
+	"detail": sprintf("%s %s subjects, relationship %s, civilian share %v (%s)", [lib.thousands(p.distinct_subjects), lib.text(p, "subject_kind"), p.relationship, p.civilian_share, lib.text(p, "source")]),
 } if {
 	some i in civilian_indices
 	p := input.population[i]
@@ -190,7 +190,7 @@ evidence_set contains {
 
 evidence_set contains {
 	"kind": "attestation", "subscription": a.subscription, "index": i,
-	"detail": sprintf("valid lawful-intercept warrant from %s for %d subjects until %s, which do not cover the subscription's third-party subjects", [a.issuer, a.scope_subjects, a.valid_until]),
+	"detail": sprintf("valid lawful-intercept warrant from %s for %d subjects until %s, which do not cover the subscription's third-party subjects", [lib.text(a, "issuer"), a.scope_subjects, a.valid_until]),
 } if {
 	some i in lib.valid_warrant_indices
 	a := input.attestations[i]
@@ -214,7 +214,7 @@ evidence_set contains {
 }
 
 evidence_set contains {
-	"kind": "tenant", "id": input.tenant.id,
+	"kind": "tenant", "id": lib.tenant_id,
 	"detail": sprintf("segment %s is a state security actor", [lib.segment]),
 } if lib.state_security_actor
 
