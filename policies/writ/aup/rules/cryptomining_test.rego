@@ -74,3 +74,8 @@ test_report_alone_is_reviewed if {
 	v.verdict == "review"
 	v.scope.subscriptions == []
 }
+
+test_explanation_names_figures_and_thresholds if {
+	v := the_violation(fx.dossier({"subscriptions": subs("free-trial", "pay-as-you-go"), "usage": [gpu("sub-a", 2600), pool("sub-a", 14000)]}))
+	contains(v.explanation, "sub-a on offer free-trial: 0 vCPU hours and 2,600 GPU hours per 30 days (thresholds 5,000 and 500 on free offers), 14,000 mining-pool connections (threshold 10).")
+}

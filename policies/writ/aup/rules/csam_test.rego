@@ -55,3 +55,9 @@ test_confidence_is_the_strongest_match if {
 	v.confidence == 0.99
 	v.scope.subscriptions == ["sub-a", "sub-b"]
 }
+
+test_explanation_names_matches_threshold_and_reporting if {
+	v := the_violation(fx.dossier({"classifications": [match("sub-a", 1)]}))
+	startswith(v.explanation, "1 CSAM hash match(es) on sub-a, 1 at or above confidence 0.9;")
+	contains(v.explanation, "must be reported to")
+}

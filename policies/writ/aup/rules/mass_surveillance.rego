@@ -131,7 +131,7 @@ reason := "a state security actor holds population-scale civilian data together 
 	verdict == "enforce"
 } else := "a high-credibility report alleges mass surveillance, which a person must weigh" if {
 	count(credible_reports) > 0
-} else := "two different internal indicators meet on this tenant" if {
+} else := "two or more different internal indicators meet on this tenant" if {
 	count(internal_kinds) >= 2
 } else := "a state security actor shows an internal indicator" if {
 	lib.state_security_actor

@@ -56,3 +56,9 @@ test_country_list_comes_from_data if {
 	v := sn.violations with input as fx.dossier({"tenant": tenant("t1", "A", "NL")}) with data.writ.sanctions.countries as ["NL"]
 	count(v) == 1
 }
+
+test_explanation_names_the_match_and_the_review_only_rule if {
+	v := the_violation(fx.dossier({"tenant": tenant("t1", "Harbour Freight", "KP")}))
+	startswith(v.explanation, "Tenant t1 (country KP) matched 1 sanctions check(s): sanctioned-country.")
+	contains(v.explanation, "never enforced automatically")
+}
