@@ -109,7 +109,8 @@ test_warrant_expires_at_its_valid_until_instant if {
 	})
 	at := time.parse_rfc3339_ns("2026-01-01T00:00:00Z")
 	count(ms.violations) == 1 with input as d with time.now_ns as at
-	count(ms.violations) == 0 with input as d with time.now_ns as at - 1
+	before := at - 1
+	count(ms.violations) == 0 with input as d with time.now_ns as before
 }
 
 # --- population-scale-civilians ---
