@@ -48,6 +48,16 @@ public final class Loader {
     }
 
     public static Loaded load(List<Path> roots) {
+        return load(roots, List.of());
+    }
+
+    /**
+     * Like {@code opa eval -d ... --ignore ...}: files and folders whose name matches one of the glob
+     * patterns (e.g. {@code scenarios}, {@code target}, {@code .*}) are skipped, with everything below them.
+     */
+    public static Loaded load(List<Path> roots, List<String> ignore) {
+        List<java.nio.file.PathMatcher> skip = ignore.stream()
+                .map(g -> java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + g)).toList();
         List<Policy.Source> sources = new ArrayList<>();
         Value data = ObjectValue.EMPTY;
         for (Path root : roots) {
@@ -56,7 +66,7 @@ public final class Loader {
             }
             List<Path> files;
             try (Stream<Path> s = Files.walk(root)) {
-                files = s.filter(Files::isRegularFile).sorted().toList();
+                files = s.filter(Files::isRegularFile).filter(f -> !ignored(root, f, skip)).sorted().toList();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -77,6 +87,21 @@ public final class Loader {
             }
         }
         return new Loaded(List.copyOf(sources), data);
+    }
+
+    private static boolean ignored(Path root, Path file, List<java.nio.file.PathMatcher> skip) {
+        if (skip.isEmpty()) {
+            return false;
+        }
+        Path rel = Files.isDirectory(root) ? root.relativize(file) : file.getFileName();
+        for (Path part : rel) {
+            for (java.nio.file.PathMatcher m : skip) {
+                if (m.matches(part)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static String read(Path f) {

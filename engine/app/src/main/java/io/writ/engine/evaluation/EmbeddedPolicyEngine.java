@@ -2,11 +2,13 @@ package io.writ.engine.evaluation;
 
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Value;
+import io.micronaut.core.annotation.Nullable;
 import io.writ.rego.RegoCompileException;
 import io.writ.rego.topdown.EvalOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -18,12 +20,29 @@ public class EmbeddedPolicyEngine implements PolicyEngine {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPolicyEngine.class);
 
     private final String location;
+    private final EvalOptions options;
     private final AtomicReference<PolicyBundle> current = new AtomicReference<>();
     private final AtomicReference<String> lastError = new AtomicReference<>();
 
     public EmbeddedPolicyEngine(@Value("${writ.policy.bundle:classpath:writ-bundle}") String location) {
+        this(location, null);
+    }
+
+    /**
+     * {@code writ.policy.now} fixes the policies' clock ({@code time.now_ns}) to an instant: for tests and
+     * replays that must decide as of a given day. Unset, the policies read the real clock.
+     */
+    @io.micronaut.core.annotation.Creator
+    public EmbeddedPolicyEngine(@Value("${writ.policy.bundle:classpath:writ-bundle}") String location,
+                                @Nullable @Value("${writ.policy.now:}") String now) {
         this.location = location;
+        this.options = now == null || now.isBlank() ? EvalOptions.DEFAULT.withStrict(true)
+                : EvalOptions.DEFAULT.withStrict(true).withNow(nanos(Instant.parse(now)));
         reload();
+    }
+
+    private static long nanos(Instant i) {
+        return i.getEpochSecond() * 1_000_000_000L + i.getNano();
     }
 
     /** Loads the bundle again; true when the new one is in use. */
@@ -49,7 +68,7 @@ public class EmbeddedPolicyEngine implements PolicyEngine {
         if (b == null) {
             throw new IllegalStateException("no policy bundle is loaded: " + lastError.get());
         }
-        return b.policy().evaluate(path, input, EvalOptions.DEFAULT.withStrict(true));
+        return b.policy().evaluate(path, input, options);
     }
 
     @Override

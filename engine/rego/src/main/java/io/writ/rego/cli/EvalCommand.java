@@ -50,6 +50,9 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = {"-d", "--data"}, description = "Policy or data file or directory (repeatable).")
     List<Path> data = new ArrayList<>();
 
+    @Option(names = "--ignore", description = "File or folder names to skip while loading, as globs (repeatable).")
+    List<String> ignore = new ArrayList<>();
+
     @Option(names = {"-i", "--input"}, description = "Input document file (JSON or YAML).")
     Path input;
 
@@ -76,7 +79,7 @@ public final class EvalCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try {
-            Loader.Loaded loaded = Loader.load(data);
+            Loader.Loaded loaded = Loader.load(data, ignore);
             Policy policy = loaded.compile();
             Value in = readInput();
             List<Expr> parsed = Parser.parseQuery("query", query);

@@ -36,6 +36,9 @@ public final class TestCommand implements Callable<Integer> {
     @Option(names = {"-r", "--run"}, description = "Run only tests whose name matches this regular expression.")
     String run;
 
+    @Option(names = "--ignore", description = "File or folder names to skip while loading, as globs (repeatable).")
+    List<String> ignore = new java.util.ArrayList<>();
+
     @Parameters(arity = "1..*", paramLabel = "PATH", description = "Policy and data files or directories.")
     List<Path> paths;
 
@@ -52,7 +55,7 @@ public final class TestCommand implements Callable<Integer> {
         }
         Policy policy;
         try {
-            policy = Loader.load(paths).compile();
+            policy = Loader.load(paths, ignore).compile();
         } catch (RegoCompileException | Loader.LoadException e) {
             err.println(e.getMessage());
             return 1;

@@ -95,6 +95,19 @@ class CliTest {
     }
 
     @Test
+    void ignoredFoldersAreNotLoaded() throws Exception {
+        policy();
+        Files.createDirectories(dir.resolve("scenarios"));
+        Files.writeString(dir.resolve("scenarios/one.json"), "{\"x\": 1}");
+        Files.writeString(dir.resolve("scenarios/two.json"), "{\"x\": 2}"); // would collide at data.scenarios.x
+        assertThat(run("test", dir.toString()).exit()).isEqualTo(1);
+        Run r = run("test", "--ignore", "scenarios", dir.toString());
+        assertThat(r.out()).contains("FAIL: 1/2");
+        Run e = run("eval", "-d", dir.toString(), "--ignore", "scen*", "-f", "raw", "data.config.admin_role");
+        assertThat(e.out().strip()).isEqualTo("admin");
+    }
+
+    @Test
     void testReportsFailuresAndExitsTwo() throws Exception {
         policy();
         Run r = run("test", dir.toString());
