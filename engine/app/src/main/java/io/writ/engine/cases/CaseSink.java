@@ -33,7 +33,9 @@ import java.util.UUID;
  * closed), adds the violations to it and brings its verdict, severity, clause and scope up to the newest
  * decision. Evidence is keyed by decision id and violation, so a decision delivered twice adds nothing.
  *
- * <p>Runs in the caller's transaction (the one that stores the decision) and refuses to run without one.
+ * <p>Runs in the caller's transaction (the one that stores the decision) and refuses to run without one. The open
+ * case is locked while evidence is added; should two transactions try to open the first case of the same tenant
+ * and rule at once, the unique index lets one commit and fails the other (ingest evaluates one tenant at a time).
  *
  * <p>The two-approver rule needs the tenant's segment, which a {@link StoredDecision} does not carry (it holds the
  * policy's result, not its input). The sink takes it, first found first, from: the decision's {@code tenant.segment}
