@@ -20,10 +20,6 @@ final class CaseJson {
     private CaseJson() {
     }
 
-    static String summary(CaseRow c) {
-        return summaryFields(c).build().toJsonString();
-    }
-
     static String page(CaseService.Page page) {
         ObjectValue.Builder b = ObjectValue.builder()
                 .put("cases", ArrayValue.of(page.cases().stream().map(c -> (Value) summaryFields(c).build()).toList()));

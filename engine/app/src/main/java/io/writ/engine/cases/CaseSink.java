@@ -130,7 +130,7 @@ public class CaseSink implements DecisionSink {
             }
         }
         if (open.isPresent() && added > 0) {
-            CaseRow c = current;
+            CaseRow c = open.get();
             CaseRow updated = c.withEvidence(segment != null ? segment : c.tenantSegment(), c.twoApprovers() || twoApprovers,
                     clause != null ? clause : c.clause(), severity, verdict, scope != null ? scope : c.scope(),
                     c.version() + 1, now);
