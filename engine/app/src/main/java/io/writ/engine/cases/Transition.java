@@ -1,0 +1,107 @@
+package io.writ.engine.cases;
+
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import static io.writ.engine.cases.CaseStatus.*;
+
+/**
+ * The moves a case can make, each {@code POST /v1/cases/{id}/{transition}}. Admins may make every move;
+ * the table says who else may, from which states, to which state, and whether a reason is required.
+ *
+ * <table>
+ * <caption>Case transitions</caption>
+ * <tr><th>transition</th><th>from</th><th>to</th><th>roles (besides admin)</th><th>reason</th><th>data</th></tr>
+ * <tr><td>assign</td><td>open, in_review, rejected</td><td>in_review</td><td>reviewer</td><td>optional</td>
+ *     <td>{@code assignee} (default: the actor)</td></tr>
+ * <tr><td>dismiss</td><td>in_review, rejected</td><td>dismissed</td><td>reviewer (the assignee)</td><td>required</td><td></td></tr>
+ * <tr><td>propose</td><td>in_review, rejected</td><td>proposed</td><td>reviewer (the assignee)</td><td>required</td>
+ *     <td>{@code actions}, {@code scope}, {@code clause} (default: the case's)</td></tr>
+ * <tr><td>approve</td><td>proposed</td><td>approved, or stays proposed while a second approver is needed</td>
+ *     <td>approver (not the proposer)</td><td>required</td><td></td></tr>
+ * <tr><td>reject</td><td>proposed</td><td>rejected</td><td>approver</td><td>required</td><td></td></tr>
+ * <tr><td>execute</td><td>approved</td><td>executing</td><td>approver</td><td>optional</td><td></td></tr>
+ * <tr><td>complete</td><td>executing</td><td>enforced</td><td>(admin only)</td><td>optional</td><td></td></tr>
+ * <tr><td>appeal</td><td>enforced</td><td>appealed</td><td>reviewer</td><td>required</td><td></td></tr>
+ * <tr><td>uphold</td><td>appealed</td><td>enforced</td><td>approver</td><td>required</td><td></td></tr>
+ * <tr><td>reinstate</td><td>appealed</td><td>reinstated</td><td>approver</td><td>required</td><td></td></tr>
+ * <tr><td>close</td><td>enforced, reinstated</td><td>closed</td><td>reviewer, approver</td><td>optional</td><td></td></tr>
+ * </table>
+ *
+ * <p>Execution itself (connectors, plans) belongs to the enforcement issue; here {@code execute} and
+ * {@code complete} only move the state, guarded like the rest.
+ */
+public enum Transition {
+    ASSIGN(EnumSet.of(OPEN, IN_REVIEW, REJECTED), IN_REVIEW, Set.of("reviewer"), false),
+    DISMISS(EnumSet.of(IN_REVIEW, REJECTED), DISMISSED, Set.of("reviewer"), true),
+    PROPOSE(EnumSet.of(IN_REVIEW, REJECTED), PROPOSED, Set.of("reviewer"), true),
+    APPROVE(EnumSet.of(PROPOSED), APPROVED, Set.of("approver"), true),
+    REJECT(EnumSet.of(PROPOSED), REJECTED, Set.of("approver"), true),
+    EXECUTE(EnumSet.of(APPROVED), EXECUTING, Set.of("approver"), false),
+    COMPLETE(EnumSet.of(EXECUTING), ENFORCED, Set.of(), false),
+    APPEAL(EnumSet.of(ENFORCED), APPEALED, Set.of("reviewer"), true),
+    UPHOLD(EnumSet.of(APPEALED), ENFORCED, Set.of("approver"), true),
+    REINSTATE(EnumSet.of(APPEALED), REINSTATED, Set.of("approver"), true),
+    CLOSE(EnumSet.of(ENFORCED, REINSTATED), CLOSED, Set.of("reviewer", "approver"), false);
+
+    /** The role that may make every move. */
+    public static final String ADMIN = "admin";
+
+    private final Set<CaseStatus> from;
+    private final CaseStatus to;
+    private final Set<String> roles;
+    private final boolean reasonRequired;
+
+    Transition(Set<CaseStatus> from, CaseStatus to, Set<String> roles, boolean reasonRequired) {
+        this.from = from;
+        this.to = to;
+        this.roles = roles;
+        this.reasonRequired = reasonRequired;
+    }
+
+    public String wire() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static Optional<Transition> fromWire(String s) {
+        return Arrays.stream(values()).filter(t -> t.wire().equals(s)).findFirst();
+    }
+
+    public boolean allowedFrom(CaseStatus status) {
+        return from.contains(status);
+    }
+
+    public CaseStatus to() {
+        return to;
+    }
+
+    public boolean reasonRequired() {
+        return reasonRequired;
+    }
+
+    /** Whether someone holding these roles may make this move. */
+    public boolean permits(Collection<String> actorRoles) {
+        return actorRoles.contains(ADMIN) || actorRoles.stream().anyMatch(roles::contains);
+    }
+
+    /** The roles that may make this move, admin included, sorted. */
+    public List<String> roles() {
+        return Stream.concat(roles.stream(), Stream.of(ADMIN)).sorted().toList();
+    }
+
+    /** The moves a case in this state can make, in table order. */
+    public static List<Transition> available(CaseStatus status) {
+        return Arrays.stream(values()).filter(t -> t.allowedFrom(status)).toList();
+    }
+
+    /** Every transition's wire name, in table order. */
+    public static List<String> names() {
+        return Arrays.stream(values()).map(Transition::wire).toList();
+    }
+}
