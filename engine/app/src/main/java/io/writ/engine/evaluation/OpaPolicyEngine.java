@@ -1,5 +1,6 @@
 package io.writ.engine.evaluation;
 
+import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.context.exceptions.ConfigurationException;
@@ -10,7 +11,6 @@ import io.writ.rego.value.ObjectValue;
 import io.writ.rego.value.StringValue;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +40,7 @@ import static io.writ.engine.evaluation.PolicyEngineException.Reason.UNAVAILABLE
  * <p>Deliberately small (the JDK's HTTP client, no OPA-specific library): the OPA Java SDK is not served
  * by the registry this project builds from, and can replace this class behind {@link PolicyEngine}.
  */
-@Singleton
+@Context // created at start, so that a missing or wrong URL stops the start rather than the first request
 @Requires(property = PolicyEngineSelection.PROPERTY, value = OpaPolicyEngine.KIND)
 public class OpaPolicyEngine implements PolicyEngine, AutoCloseable {
     public static final String KIND = "opa";
