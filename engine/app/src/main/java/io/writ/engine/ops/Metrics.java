@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micronaut.core.annotation.Nullable;
 import jakarta.inject.Singleton;
 
 import java.time.Duration;
@@ -39,12 +40,13 @@ public class Metrics {
     private record EvaluationMeters(Counter count, Timer latency) {
     }
 
-    public Metrics(MeterRegistry registry) {
-        this.registry = registry;
+    /** @param registry Micronaut's registry; null when metrics are turned off, and then meters stay in memory */
+    public Metrics(@Nullable MeterRegistry registry) {
+        this.registry = registry == null ? new SimpleMeterRegistry() : registry;
         this.signalsAccepted = Counter.builder("writ.signals.accepted")
-                .description("Signals accepted and stored").register(registry);
+                .description("Signals accepted and stored").register(this.registry);
         this.signalsRejected = Counter.builder("writ.signals.rejected")
-                .description("Signals rejected (invalid, or in a rejected batch)").register(registry);
+                .description("Signals rejected (invalid, or in a rejected batch)").register(this.registry);
     }
 
     /** Meters kept in memory only: for code built outside the application context (unit tests, CLI). */
