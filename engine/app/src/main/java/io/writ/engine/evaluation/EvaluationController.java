@@ -7,6 +7,8 @@ import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -28,6 +30,8 @@ import java.util.UUID;
  * {@link PolicyEngine} (embedded, or an OPA server).
  */
 @Controller("/v1")
+// off the event loop: with the OPA engine an evaluation waits on the network (up to writ.policy.opa.timeout)
+@ExecuteOn(TaskExecutors.BLOCKING)
 @Secured({"pipeline", "reviewer", "approver", "admin"})
 public class EvaluationController {
     /** Where the acceptable-use decision lives in the bundle (DESIGN §5). */

@@ -20,6 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.List;
 import java.util.Map;
 
@@ -128,6 +132,24 @@ class OpaEvaluationApiTest implements TestPropertyProvider {
         JsonNode slow = problem("/v1/data/writ/aup/decision", "{\"input\": {}}", 504);
         assertThat(slow.get("type").asText()).isEqualTo("https://writ.dev/problems/policy-engine-timeout");
         assertThat(slow.get("detail").asText()).contains("did not answer");
+    }
+
+    @Test
+    void waitingForOpaDoesNotHoldTheServersEventLoops() throws Exception {
+        opa.stubFor(WireMock.post(urlPathEqualTo("/v1/data/writ/aup/decision"))
+                .willReturn(okJson("{\"result\": " + DECISION + "}").withFixedDelay(1000)));
+        int n = 16; // four times the event loops of a 2-core machine: on the loops they would take 4 s or more
+        long start = System.nanoTime();
+        try (ExecutorService pool = Executors.newFixedThreadPool(n)) {
+            List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                answers.add(pool.submit(() -> call("/v1/evaluations", "{}")));
+            }
+            for (Future<HttpResponse<String>> a : answers) {
+                assertThat(JSON.readTree(a.get().body())).isEqualTo(JSON.readTree(DECISION));
+            }
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(3500));
     }
 
     @Test
