@@ -3,6 +3,7 @@ package io.writ.engine.evaluation;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
+import io.micronaut.core.annotation.Nullable;
 import io.writ.engine.ops.Metrics;
 import io.writ.rego.RegoCompileException;
 import io.writ.rego.topdown.EvalOptions;
@@ -27,22 +28,40 @@ public class EmbeddedPolicyEngine implements PolicyEngine {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPolicyEngine.class);
 
     private final String location;
+    private final EvalOptions options;
     private final Metrics metrics;
     private final AtomicReference<PolicyBundle> current = new AtomicReference<>();
     private volatile Instant loadedAt;
     private volatile String lastError;
     private volatile Instant lastErrorAt;
 
+    /**
+     * {@code writ.policy.now} fixes the policies' clock ({@code time.now_ns}) to an instant: for tests and
+     * replays that must decide as of a given day. Unset, the policies read the real clock.
+     */
     @Inject
-    public EmbeddedPolicyEngine(@Value("${writ.policy.bundle:classpath:writ-bundle}") String location, Metrics metrics) {
+    public EmbeddedPolicyEngine(@Value("${writ.policy.bundle:classpath:writ-bundle}") String location,
+                                @Nullable @Value("${writ.policy.now:}") String now,
+                                Metrics metrics) {
         this.location = location;
+        this.options = now == null || now.isBlank() ? EvalOptions.DEFAULT.withStrict(true)
+                : EvalOptions.DEFAULT.withStrict(true).withNow(nanos(Instant.parse(now)));
         this.metrics = metrics;
         reload();
     }
 
     /** An engine outside the application context (tests, tools): its meters go nowhere. */
+    public EmbeddedPolicyEngine(String location, String now) {
+        this(location, now, Metrics.detached());
+    }
+
+    /** An engine outside the application context, on the real clock. */
     public EmbeddedPolicyEngine(String location) {
-        this(location, Metrics.detached());
+        this(location, null);
+    }
+
+    private static long nanos(Instant i) {
+        return i.getEpochSecond() * 1_000_000_000L + i.getNano();
     }
 
     /** Loads the bundle again; true when the new one is in use. */
@@ -71,7 +90,7 @@ public class EmbeddedPolicyEngine implements PolicyEngine {
         if (b == null) {
             throw new IllegalStateException("no policy bundle is loaded: " + lastError);
         }
-        return metrics.evaluation(KIND, () -> b.policy().evaluate(path, input, EvalOptions.DEFAULT.withStrict(true)));
+        return metrics.evaluation(KIND, () -> b.policy().evaluate(path, input, options));
     }
 
     @Override
