@@ -11,6 +11,7 @@ import jakarta.inject.Inject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -74,7 +75,9 @@ public class EmbeddedPolicyEngine implements PolicyEngine {
             lastErrorAt = null;
             LOG.info("policy bundle {} revision '{}' active", b.location(), b.revision());
             return true;
-        } catch (PolicyBundle.BundleException | RegoCompileException e) {
+        } catch (PolicyBundle.BundleException | RegoCompileException | UncheckedIOException e) {
+            // UncheckedIOException: a file vanished or became unreadable while being read (a deployment in
+            // progress); like a broken bundle it must not replace the good one
             lastError = e.getMessage();
             lastErrorAt = Instant.now();
             PolicyBundle kept = current.get();
