@@ -194,7 +194,7 @@ public class OpaPolicyEngine implements PolicyEngine, AutoCloseable {
         return KIND;
     }
 
-    /** Up when OPA's own {@code GET /health} answers 200 (OPA is ready, its bundles activated). */
+    /** Up when OPA's own {@code GET /health} answers 200. */
     @Override
     public PolicyStatus status() {
         Map<String, Object> d = new LinkedHashMap<>();
