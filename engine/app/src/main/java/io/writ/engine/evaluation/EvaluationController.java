@@ -7,7 +7,14 @@ import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.writ.engine.web.Problem;
 import io.writ.rego.RegoEvalException;
 import io.writ.rego.value.Json;
@@ -19,9 +26,12 @@ import java.util.UUID;
 
 /**
  * {@code POST /v1/evaluations} (a whole dossier in, the decision out, nothing stored) and OPA's REST Data
- * API {@code POST /v1/data/{path}}, so that OPA's clients work against Writ.
+ * API {@code POST /v1/data/{path}}, so that OPA's clients work against Writ. Both ask the configured
+ * {@link PolicyEngine} (embedded, or an OPA server).
  */
 @Controller("/v1")
+// off the event loop: with the OPA engine an evaluation waits on the network (up to writ.policy.opa.timeout)
+@ExecuteOn(TaskExecutors.BLOCKING)
 @Secured({"pipeline", "reviewer", "approver", "admin"})
 public class EvaluationController {
     /** Where the acceptable-use decision lives in the bundle (DESIGN §5). */
@@ -33,6 +43,15 @@ public class EvaluationController {
         this.engine = engine;
     }
 
+    /**
+     * Evaluates a tenant dossier (DESIGN §4) against the loaded policy and returns the decision (DESIGN §5).
+     * Nothing is stored.
+     */
+    @Operation(summary = "Decide on a whole dossier, storing nothing")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(type = "object", description = "a tenant dossier")))
+    @ApiResponse(responseCode = "200", description = "the decision", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(type = "object", description = "verdict, violations, requires_approval")))
     @Post(uri = "/evaluations", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     public HttpResponse<String> evaluate(@Body String body) {
         Value dossier = parse(body);
@@ -47,7 +66,17 @@ public class EvaluationController {
         return HttpResponse.ok(decision.toJsonString());
     }
 
-    @Post(uri = "/data/{+path}", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
+    /**
+     * OPA's REST Data API: the document at {@code path} for {@code {"input": ...}}, as
+     * {@code {"result": ..., "decision_id": ...}}; no {@code result} when the document is undefined.
+     */
+    @Operation(summary = "OPA's Data API over the loaded policy bundle")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(type = "object", description = "{\"input\": ...}")))
+    @ApiResponse(responseCode = "200", description = "the document, under result (absent when undefined)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = "object")))
+    // {path:.*} rather than {+path}: the same match, and the OpenAPI generator keeps the parameter
+    @Post(uri = "/data/{path:.*}", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     public HttpResponse<String> data(@PathVariable String path, @Body String body) {
         Value request = body == null || body.isBlank() ? ObjectValue.EMPTY : parse(body);
         if (!(request instanceof ObjectValue req)) {
@@ -68,6 +97,13 @@ public class EvaluationController {
             throw new Problem(HttpStatus.INTERNAL_SERVER_ERROR, "policy-error", "the policy failed: " + e.getMessage());
         } catch (IllegalStateException e) {
             throw new Problem(HttpStatus.SERVICE_UNAVAILABLE, "no-policy", e.getMessage());
+        } catch (PolicyEngineException e) {
+            // a remote engine (OPA): the service is a gateway to it, so its failures are 502/503/504
+            throw switch (e.reason()) {
+                case UNAVAILABLE -> new Problem(HttpStatus.SERVICE_UNAVAILABLE, "policy-engine-unavailable", e.getMessage());
+                case TIMEOUT -> new Problem(HttpStatus.GATEWAY_TIMEOUT, "policy-engine-timeout", e.getMessage());
+                case FAILED -> new Problem(HttpStatus.BAD_GATEWAY, "policy-engine-error", e.getMessage());
+            };
         }
     }
 

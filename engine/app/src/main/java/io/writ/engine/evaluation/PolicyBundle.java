@@ -19,10 +19,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * A compiled policy bundle: OPA's layout ({@code .manifest}, {@code data.json}, {@code .rego} files under
- * their package folders) read from a directory or from the classpath ({@code classpath:writ-bundle}).
+ * their package folders) read from a directory, from the classpath ({@code classpath:writ-bundle}) or from
+ * an OPA bundle archive ({@code bundle.tar.gz}, as {@code opa build} writes it).
  */
 public record PolicyBundle(String location, String revision, Policy policy) {
 
@@ -30,11 +32,38 @@ public record PolicyBundle(String location, String revision, Policy policy) {
         if (location.startsWith("classpath:")) {
             return fromClasspath(location);
         }
-        Path dir = Path.of(location);
-        if (!Files.isDirectory(dir)) {
-            throw new BundleException(location + ": not a directory");
+        Path path = Path.of(location);
+        if (Files.isDirectory(path)) {
+            return fromDirectory(location, path);
         }
-        return fromDirectory(location, dir);
+        if (Files.isRegularFile(path) && BundleArchive.isArchive(path)) {
+            return fromArchive(location, path);
+        }
+        throw new BundleException(location + (Files.exists(path)
+                ? ": neither a directory nor an OPA bundle archive (.tar.gz, .tgz)"
+                : ": not a directory or an OPA bundle archive: no such file"));
+    }
+
+    /**
+     * Unpacks the archive into a private temporary directory, loads it from there and deletes it. File names
+     * in error messages are given as {@code bundle.tar.gz!/path/in/bundle}, never the temporary directory.
+     */
+    private static PolicyBundle fromArchive(String location, Path archive) {
+        Path tmp;
+        try {
+            tmp = Files.createTempDirectory("writ-bundle-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String prefix = tmp.toString();
+        try {
+            BundleArchive.extract(archive, tmp);
+            return fromDirectory(location, tmp, name -> name.startsWith(prefix) ? location + "!" + name.substring(prefix.length()) : name);
+        } catch (BundleException e) {
+            throw new BundleException(e.getMessage().replace(prefix, location + "!"));
+        } finally {
+            BundleArchive.deleteTree(tmp);
+        }
     }
 
     private static PolicyBundle fromClasspath(String location) {
@@ -61,6 +90,10 @@ public record PolicyBundle(String location, String revision, Policy policy) {
     }
 
     private static PolicyBundle fromDirectory(String location, Path dir) {
+        return fromDirectory(location, dir, UnaryOperator.identity());
+    }
+
+    private static PolicyBundle fromDirectory(String location, Path dir, UnaryOperator<String> fileName) {
         String revision = "";
         Path manifest = dir.resolve(".manifest");
         if (Files.exists(manifest)) {
@@ -80,7 +113,10 @@ public record PolicyBundle(String location, String revision, Policy policy) {
             if (loaded.sources().isEmpty()) {
                 throw new BundleException(location + ": no .rego files");
             }
-            return new PolicyBundle(location, revision, loaded.compile());
+            List<Policy.Source> sources = loaded.sources().stream()
+                    .map(src -> new Policy.Source(fileName.apply(src.file()), src.text()))
+                    .toList();
+            return new PolicyBundle(location, revision, Policy.compile(sources, loaded.data()));
         } catch (Loader.LoadException e) {
             throw new BundleException(e.getMessage());
         }

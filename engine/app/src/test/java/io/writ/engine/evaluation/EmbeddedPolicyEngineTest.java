@@ -41,6 +41,13 @@ class EmbeddedPolicyEngineTest {
     }
 
     @Test
+    void aFixedClockIsThePoliciesNow() throws Exception {
+        write("c1", "package writ\n\nnow := time.now_ns()\n");
+        EmbeddedPolicyEngine engine = new EmbeddedPolicyEngine(dir.toString(), "2025-09-01T00:00:00Z");
+        assertThat(engine.evaluate("writ/now", null)).isEqualTo(Value.of(1756684800L * 1_000_000_000L));
+    }
+
+    @Test
     void missingBundleLeavesNoneActiveWithAReason() {
         EmbeddedPolicyEngine engine = new EmbeddedPolicyEngine(dir.resolve("nope").toString());
         assertThat(engine.revision()).isNull();
