@@ -3,13 +3,18 @@ package io.writ.engine.tenants;
 import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Singleton;
 
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -26,18 +31,13 @@ public class DossierStore {
 
     /** The newest version of the tenant's dossier, if the tenant is known. */
     public Optional<Dossier> latest(String tenantId) {
-        return tx.executeRead(status -> latest(status.getConnection(), tenantId, false));
+        return tx.executeRead(status -> latest(status.getConnection(), tenantId));
     }
 
-    /**
-     * The newest version, read under the tenant's row lock when {@code lock} is true, so that concurrent
-     * writers of one tenant take turns (the lock lasts until the caller's transaction ends).
-     */
-    public Optional<Dossier> latest(Connection c, String tenantId, boolean lock) {
+    private static Optional<Dossier> latest(Connection c, String tenantId) {
         try {
             long version;
-            try (PreparedStatement s = c.prepareStatement("SELECT dossier_version FROM tenant_head WHERE tenant_id = ?"
-                    + (lock ? " FOR UPDATE" : ""))) {
+            try (PreparedStatement s = c.prepareStatement("SELECT dossier_version FROM tenant_head WHERE tenant_id = ?")) {
                 s.setString(1, tenantId);
                 try (ResultSet rs = s.executeQuery()) {
                     if (!rs.next()) {
@@ -63,37 +63,97 @@ public class DossierStore {
         }
     }
 
-    /** Stores a new version and makes it the tenant's newest; {@code version} must be one past the current. */
-    public void insert(Connection c, Dossier d, String batchId) {
+    /**
+     * The newest versions of these tenants (absent: unknown tenants), read under their head-row locks, which
+     * last until the caller's transaction ends; two statements whatever the number of tenants.
+     */
+    public Map<String, Dossier> latestForUpdate(Connection c, Collection<String> tenantIds) {
+        Map<String, Dossier> out = new HashMap<>();
+        try {
+            Array ids = c.createArrayOf("VARCHAR", tenantIds.toArray());
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT tenant_id FROM tenant_head WHERE tenant_id = ANY (?) ORDER BY tenant_id FOR UPDATE")) {
+                s.setArray(1, ids);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(rs.getString(1), null);
+                    }
+                }
+            }
+            if (out.isEmpty()) {
+                return out;
+            }
+            try (PreparedStatement s = c.prepareStatement("SELECT d.tenant_id, d.dossier_version, d.dossier_json, "
+                    + "d.dossier_sha256, d.created_at FROM tenant_head h JOIN dossier d ON d.tenant_id = h.tenant_id "
+                    + "AND d.dossier_version = h.dossier_version WHERE h.tenant_id = ANY (?)")) {
+                s.setArray(1, ids);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(rs.getString(1), new Dossier(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4),
+                                rs.getObject(5, OffsetDateTime.class)));
+                    }
+                }
+            }
+            out.forEach((t, d) -> {
+                if (d == null) {
+                    throw new IllegalStateException("tenant " + t + " has no dossier for its newest version");
+                }
+            });
+            return out;
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
+    }
+
+    /**
+     * Stores new versions and makes each its tenant's newest, in three batched statements; each version must be
+     * one past the tenant's current (1 for a new tenant).
+     */
+    public void insertAll(Connection c, List<Dossier> versions, String batchId) {
         try {
             try (PreparedStatement s = c.prepareStatement("INSERT INTO dossier (tenant_id, dossier_version, dossier_json, "
                     + "dossier_sha256, batch_id, created_at) VALUES (?, ?, ?, ?, ?, ?)")) {
-                s.setString(1, d.tenantId());
-                s.setLong(2, d.version());
-                s.setString(3, d.json());
-                s.setString(4, d.sha256());
-                s.setString(5, batchId);
-                s.setObject(6, d.createdAt());
-                s.executeUpdate();
-            }
-            if (d.version() == 1) {
-                try (PreparedStatement s = c.prepareStatement(
-                        "INSERT INTO tenant_head (tenant_id, dossier_version, updated_at) VALUES (?, ?, ?)")) {
+                for (Dossier d : versions) {
                     s.setString(1, d.tenantId());
                     s.setLong(2, d.version());
-                    s.setObject(3, d.createdAt());
-                    s.executeUpdate();
+                    s.setString(3, d.json());
+                    s.setString(4, d.sha256());
+                    s.setString(5, batchId);
+                    s.setObject(6, d.createdAt());
+                    s.addBatch();
                 }
-            } else {
+                s.executeBatch();
+            }
+            List<Dossier> fresh = versions.stream().filter(d -> d.version() == 1).toList();
+            List<Dossier> known = versions.stream().filter(d -> d.version() > 1).toList();
+            if (!fresh.isEmpty()) {
+                try (PreparedStatement s = c.prepareStatement(
+                        "INSERT INTO tenant_head (tenant_id, dossier_version, updated_at) VALUES (?, ?, ?)")) {
+                    for (Dossier d : fresh) {
+                        s.setString(1, d.tenantId());
+                        s.setLong(2, d.version());
+                        s.setObject(3, d.createdAt());
+                        s.addBatch();
+                    }
+                    s.executeBatch();
+                }
+            }
+            if (!known.isEmpty()) {
                 try (PreparedStatement s = c.prepareStatement("UPDATE tenant_head SET dossier_version = ?, updated_at = ? "
                         + "WHERE tenant_id = ? AND dossier_version = ?")) {
-                    s.setLong(1, d.version());
-                    s.setObject(2, d.createdAt());
-                    s.setString(3, d.tenantId());
-                    s.setLong(4, d.version() - 1);
-                    if (s.executeUpdate() != 1) {
-                        // another writer moved the head since we read it: the batch must not build on stale data
-                        throw new IllegalStateException("tenant " + d.tenantId() + " changed while a batch was stored");
+                    for (Dossier d : known) {
+                        s.setLong(1, d.version());
+                        s.setObject(2, d.createdAt());
+                        s.setString(3, d.tenantId());
+                        s.setLong(4, d.version() - 1);
+                        s.addBatch();
+                    }
+                    int[] counts = s.executeBatch();
+                    for (int i = 0; i < counts.length; i++) {
+                        if (counts[i] != 1 && counts[i] != Statement.SUCCESS_NO_INFO) {
+                            // another writer moved the head since we read it: the batch must not build on stale data
+                            throw new IllegalStateException("tenant " + known.get(i).tenantId() + " changed while a batch was stored");
+                        }
                     }
                 }
             }
