@@ -3,7 +3,9 @@ package io.writ.engine.evaluation;
 import io.micronaut.transaction.TransactionOperations;
 import io.writ.engine.tenants.Dossier;
 import io.writ.engine.tenants.DossierStore;
+import io.writ.engine.tenants.ReporterMask;
 import io.writ.rego.RegoEvalException;
+import io.writ.rego.value.ObjectValue;
 import io.writ.rego.value.Value;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
@@ -52,12 +54,14 @@ public class DossierEvaluator {
         Dossier d = latest.get();
         String revision = engine.revision();
         long start = System.nanoTime();
+        ObjectValue input = d.value();
         Value result;
         try {
-            result = engine.evaluate(EvaluationController.DECISION, d.value());
+            result = engine.evaluate(EvaluationController.DECISION, input);
         } catch (RegoEvalException | IllegalStateException e) {
-            // the dossier itself is never logged: it may name a reporter
-            LOG.error("evaluation of tenant {} dossier version {} failed: {}", tenantId, d.version(), e.getMessage());
+            // the dossier is never logged, and an error quoting it has its reporters masked
+            LOG.error("evaluation of tenant {} dossier version {} failed: {}", tenantId, d.version(),
+                    ReporterMask.scrub(e.getMessage(), input));
             return Optional.empty();
         }
         long micros = (System.nanoTime() - start) / 1_000;

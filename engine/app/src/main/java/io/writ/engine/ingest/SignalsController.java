@@ -34,14 +34,21 @@ public class SignalsController {
         this.ingest = ingest;
     }
 
-    @Post(consumes = {MediaType.APPLICATION_JSON, NDJSON}, produces = MediaType.APPLICATION_JSON)
+    // every media type is let in, so that a wrong one gets a 415 that says which are right (a route that
+    // does not match is otherwise refused before the controller, as a bare 403)
+    @Post(consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
     @ExecuteOn(TaskExecutors.BLOCKING) // parses, validates and writes to the database: off the event loop
     public HttpResponse<String> post(HttpRequest<?> request, @Body String body,
                                      @Nullable @Header("Idempotency-Key") String idempotencyKey) {
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_KEY_LENGTH)) {
             throw Problem.badRequest("the Idempotency-Key header must be 1 to " + MAX_KEY_LENGTH + " characters");
         }
-        boolean ndjson = request.getContentType().map(t -> t.getName().equals(NDJSON)).orElse(false);
+        MediaType type = request.getContentType().orElse(MediaType.APPLICATION_JSON_TYPE);
+        boolean ndjson = type.getName().equals(NDJSON);
+        if (!ndjson && !type.getName().equals(MediaType.APPLICATION_JSON)) {
+            throw new Problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "a batch is application/json "
+                    + "(an array of signals) or " + NDJSON + ", not " + type.getName());
+        }
         List<Value> signals = SignalParser.parse(body, ndjson);
         List<SignalValidator.FieldError> errors = SignalValidator.validate(signals);
         if (!errors.isEmpty()) {

@@ -12,7 +12,6 @@ import io.micronaut.security.annotation.Secured;
 import io.writ.engine.evaluation.DecisionStore;
 import io.writ.engine.evaluation.StoredDecision;
 import io.writ.engine.web.Problem;
-import io.writ.rego.value.ArrayValue;
 import io.writ.rego.value.NullValue;
 import io.writ.rego.value.NumberValue;
 import io.writ.rego.value.ObjectValue;
@@ -28,8 +27,6 @@ import java.util.Optional;
 @Controller("/v1/tenants")
 @Secured({"reviewer", "approver", "auditor", "admin"})
 public class TenantsController {
-    static final StringValue MASKED = StringValue.of("[masked]");
-
     private final DossierStore dossiers;
     private final DecisionStore decisions;
 
@@ -49,7 +46,7 @@ public class TenantsController {
                 .put("dossier_version", NumberValue.of(d.version()))
                 .put("dossier_sha256", StringValue.of(d.sha256()))
                 .put("updated_at", StringValue.of(d.createdAt().toInstant().toString()))
-                .put("dossier", maskReporters(d.value()))
+                .put("dossier", ReporterMask.mask(d.value()))
                 .put("decision", decision.map(TenantsController::decisionJson).orElse(NullValue.INSTANCE))
                 .build();
         return HttpResponse.ok(body.toJsonString());
@@ -65,18 +62,5 @@ public class TenantsController {
                 .put("duration_micros", NumberValue.of(s.durationMicros()))
                 .put("result", s.result())
                 .build();
-    }
-
-    static ObjectValue maskReporters(ObjectValue dossier) {
-        if (!(dossier.get("reports") instanceof ArrayValue reports)) {
-            return dossier;
-        }
-        Value[] masked = new Value[reports.size()];
-        for (int i = 0; i < masked.length; i++) {
-            Value r = reports.get(i);
-            masked[i] = r instanceof ObjectValue o && o.get("reporter") != null
-                    ? o.toBuilder().put("reporter", MASKED).build() : r;
-        }
-        return dossier.toBuilder().put("reports", ArrayValue.wrap(masked)).build();
     }
 }

@@ -211,6 +211,24 @@ class IngestApiTest {
     }
 
     @Test
+    void otherMediaTypesAre415() throws Exception {
+        JsonNode p = refused("[]", "text/plain", HttpStatus.UNSUPPORTED_MEDIA_TYPE);
+        assertThat(p.get("detail").asText())
+                .isEqualTo("a batch is application/json (an array of signals) or application/x-ndjson, not text/plain");
+    }
+
+    @Test
+    void anOverlongIdempotencyKeyIs400() throws Exception {
+        String t = tenant();
+        for (String key : List.of("k".repeat(256))) {
+            JsonNode p = problem(() -> send(HttpRequest.POST("/v1/signals", batch(t)).contentType("application/json")
+                    .header("Idempotency-Key", key), token("pipeline")), HttpStatus.BAD_REQUEST);
+            assertThat(p.get("detail").asText()).contains("Idempotency-Key");
+        }
+        assertThat(dossiers.latest(t)).isEmpty();
+    }
+
+    @Test
     void aBatchMustBeANonEmptyArray() throws Exception {
         assertThat(refused("{\"type\": \"tenant\"}", "application/json", HttpStatus.UNPROCESSABLE_ENTITY).get("detail").asText())
                 .startsWith("the batch must be a JSON array of signals");
