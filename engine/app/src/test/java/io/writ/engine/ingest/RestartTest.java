@@ -36,7 +36,11 @@ class RestartTest {
 
     /** The service as {@code writ serve} starts it (no test environment: the file database), on a free port. */
     private ApplicationContext start(String bundle) {
-        Map<String, Object> props = new HashMap<>();
+        return start(dataDir, bundle, Map.of());
+    }
+
+    static ApplicationContext start(Path dataDir, String bundle, Map<String, Object> extra) {
+        Map<String, Object> props = new HashMap<>(extra);
         props.put("writ.data-dir", dataDir.toString());
         props.put(ServeCommand.SECRET_PROPERTY, SECRET);
         props.put("micronaut.server.port", -1);
@@ -55,8 +59,23 @@ class RestartTest {
         }
     }
 
-    private static String token(String role) {
+    static String token(String role) {
         return Tokens.mint(SECRET, "tester", List.of(role), Duration.ofMinutes(5));
+    }
+
+    @Test
+    void aBatchAcknowledgedJustBeforeACrashIsThere() throws Exception {
+        String body = "[{\"type\": \"tenant\", \"tenant_id\": \"crash-1\", \"segment\": \"ngo\"}]";
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), CrashAfterAccept.class.getName(), dataDir.toString(), body)
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).isZero();
+        assertThat(out).contains("ACCEPTED");
+        try (ApplicationContext ctx = start("classpath:test-bundle")) {
+            JsonNode t = JSON.readTree(call(ctx, HttpRequest.GET("/v1/tenants/crash-1").bearerAuth(token("auditor"))));
+            assertThat(t.at("/dossier/tenant/segment").asText()).isEqualTo("ngo");
+        }
     }
 
     @Test
