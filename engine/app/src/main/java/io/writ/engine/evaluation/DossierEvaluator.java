@@ -47,11 +47,13 @@ public class DossierEvaluator {
      * is tried again on the next batch or restart).
      */
     public Optional<StoredDecision> decideLatest(String tenantId) {
-        Optional<Dossier> latest = dossiers.latest(tenantId);
-        if (latest.isEmpty() || decisions.exists(tenantId, latest.get().version())) {
+        // one read transaction (the inner reads join it): one connection from the pool, not two
+        Optional<Dossier> undecided = tx.executeRead(status -> dossiers.latest(tenantId)
+                .filter(d -> !decisions.exists(tenantId, d.version())));
+        if (undecided.isEmpty()) {
             return Optional.empty();
         }
-        Dossier d = latest.get();
+        Dossier d = undecided.get();
         String revision = engine.revision();
         long start = System.nanoTime();
         ObjectValue input = d.value();
