@@ -38,23 +38,54 @@ public final class ReporterMask {
      * messages that may quote input, such as a policy's evaluation error, before they are logged.
      */
     public static String scrub(String text, ObjectValue dossier) {
-        if (text == null || !(dossier.get("reports") instanceof ArrayValue reports)) {
-            return text;
-        }
-        List<String> secrets = new ArrayList<>();
-        for (Value r : reports.items()) {
-            if (r instanceof ObjectValue o && o.get("reporter") != null) {
-                strings(o.get("reporter"), secrets);
+        return text == null ? null : scrub(text, secrets(dossier));
+    }
+
+    /**
+     * The value with reporters scrubbed from every string in it, as {@link #scrub(String, ObjectValue)}: for
+     * a decision shown outside its case, whose explanations and evidence may quote the dossier.
+     */
+    public static Value scrub(Value value, ObjectValue dossier) {
+        List<String> secrets = secrets(dossier);
+        return secrets.isEmpty() ? value : scrubValue(value, secrets);
+    }
+
+    private static Value scrubValue(Value v, List<String> secrets) {
+        return switch (v) {
+            case StringValue s -> StringValue.of(scrub(s.value(), secrets));
+            case ArrayValue a -> ArrayValue.of(a.items().stream().map(x -> scrubValue(x, secrets)).toList());
+            case ObjectValue o -> {
+                ObjectValue.Builder b = ObjectValue.builder();
+                for (int i = 0; i < o.size(); i++) {
+                    b.put(scrubValue(o.keyAt(i), secrets), scrubValue(o.valueAt(i), secrets));
+                }
+                yield b.build();
             }
-        }
-        secrets.sort(Comparator.comparingInt(String::length).reversed()); // "Jane Roe" before "Jane"
+            default -> v;
+        };
+    }
+
+    private static String scrub(String text, List<String> secrets) {
         String out = text;
         for (String s : secrets) {
-            if (!s.isEmpty()) {
-                out = out.replace(s, MASKED.value());
-            }
+            out = out.replace(s, MASKED.value());
         }
         return out;
+    }
+
+    /** The strings naming reporters in this dossier, longest first ("Jane Roe" before "Jane"). */
+    private static List<String> secrets(ObjectValue dossier) {
+        List<String> secrets = new ArrayList<>();
+        if (dossier.get("reports") instanceof ArrayValue reports) {
+            for (Value r : reports.items()) {
+                if (r instanceof ObjectValue o && o.get("reporter") != null) {
+                    strings(o.get("reporter"), secrets);
+                }
+            }
+        }
+        secrets.removeIf(String::isEmpty);
+        secrets.sort(Comparator.comparingInt(String::length).reversed());
+        return secrets;
     }
 
     private static void strings(Value v, List<String> into) {

@@ -41,18 +41,19 @@ public class TenantsController {
         Dossier d = dossiers.latest(id).orElseThrow(() -> new Problem(HttpStatus.NOT_FOUND, "unknown-tenant",
                 "no signals have been accepted for tenant '" + id + "'"));
         Optional<StoredDecision> decision = decisions.latest(id);
+        ObjectValue dossier = d.value();
         ObjectValue body = ObjectValue.builder()
                 .put("tenant_id", StringValue.of(id))
                 .put("dossier_version", NumberValue.of(d.version()))
                 .put("dossier_sha256", StringValue.of(d.sha256()))
                 .put("updated_at", StringValue.of(d.createdAt().toInstant().toString()))
-                .put("dossier", ReporterMask.mask(d.value()))
-                .put("decision", decision.map(TenantsController::decisionJson).orElse(NullValue.INSTANCE))
+                .put("dossier", ReporterMask.mask(dossier))
+                .put("decision", decision.map(x -> decisionJson(x, dossier)).orElse(NullValue.INSTANCE))
                 .build();
         return HttpResponse.ok(body.toJsonString());
     }
 
-    private static Value decisionJson(StoredDecision s) {
+    private static Value decisionJson(StoredDecision s, ObjectValue dossier) {
         return ObjectValue.builder()
                 .put("decision_id", StringValue.of(s.decisionId()))
                 .put("dossier_version", NumberValue.of(s.dossierVersion()))
@@ -60,7 +61,7 @@ public class TenantsController {
                 .put("bundle_revision", StringValue.of(s.bundleRevision()))
                 .put("decided_at", StringValue.of(s.decidedAt().toString()))
                 .put("duration_micros", NumberValue.of(s.durationMicros()))
-                .put("result", s.result())
+                .put("result", ReporterMask.scrub(s.result(), dossier)) // explanations may quote a reporter
                 .build();
     }
 }

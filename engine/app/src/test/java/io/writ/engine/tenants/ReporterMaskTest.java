@@ -26,4 +26,12 @@ class ReporterMaskTest {
         assertThat(ReporterMask.scrub("nothing to hide", DOSSIER)).isEqualTo("nothing to hide");
         assertThat(ReporterMask.scrub("x", (ObjectValue) Json.parse("{}"))).isEqualTo("x");
     }
+
+    @Test
+    void decisionsQuotingAReporterAreScrubbedEverywhere() {
+        var decision = Json.parse("""
+                {"verdict": "review", "violations": [{"explanation": "reported by Jane Roe", "evidence": [{"jane@example.org": 1}]}]}""");
+        assertThat(ReporterMask.scrub(decision, DOSSIER).toJsonString()).isEqualTo("{\"verdict\":\"review\",\"violations\":"
+                + "[{\"evidence\":[{\"[masked]\":1}],\"explanation\":\"reported by [masked]\"}]}");
+    }
 }
