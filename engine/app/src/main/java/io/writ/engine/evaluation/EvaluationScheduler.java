@@ -112,11 +112,20 @@ public class EvaluationScheduler implements ApplicationEventListener<StartupEven
 
     @Override
     public void onApplicationEvent(StartupEvent event) {
+        catchUp();
+    }
+
+    /**
+     * Schedules every tenant whose newest dossier version has no decision: at start, and whenever versions
+     * may have been left undecided (e.g. after a policy bundle that failed is replaced by a good one).
+     */
+    public int catchUp() {
         List<String> undecided = dossiers.tenantsAwaitingDecision();
         if (!undecided.isEmpty()) {
             LOG.info("{} tenants have an undecided dossier version; evaluating them", undecided.size());
         }
         undecided.forEach(this::schedule);
+        return undecided.size();
     }
 
     @PreDestroy

@@ -111,6 +111,15 @@ class IngestStoreTest {
         assertThat(ctx.getBean(DossierStore.class).latest("sink-fails-1")).isPresent();
         assertThat(ctx.getBean(DecisionStore.class).count("sink-fails-1")).isZero();
         assertThat(ctx.getBean(DossierStore.class).tenantsAwaitingDecision()).containsExactly("sink-fails-1");
+        // catching up tries again (and fails again: the sink still refuses), deciding nothing twice
+        accept(population("fine", 5), null);
+        EvaluationScheduler scheduler = ctx.getBean(EvaluationScheduler.class);
+        assertThat(scheduler.awaitIdle(Duration.ofSeconds(20))).isTrue();
+        int before = ctx.getBean(RecordingSink.class).seen.size();
+        assertThat(scheduler.catchUp()).isEqualTo(1);
+        assertThat(scheduler.awaitIdle(Duration.ofSeconds(20))).isTrue();
+        assertThat(ctx.getBean(RecordingSink.class).seen).hasSize(before);
+        assertThat(ctx.getBean(DecisionStore.class).count("fine")).isEqualTo(1);
     }
 
     @ParameterizedTest
