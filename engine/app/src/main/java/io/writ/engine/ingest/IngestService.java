@@ -113,9 +113,9 @@ public class IngestService {
             try {
                 return tx.executeWrite(status -> store(status.getConnection(), signals, byTenant, bodySha256, key));
             } catch (DossierStore.StoreException e) {
-                // a concurrent batch with the same key, or another process's first write of a new tenant:
-                // the next attempt sees what that one committed
-                if (!e.isUniqueViolation() || attempt == ATTEMPTS) {
+                // another process's batch with the same key or the same new tenant got there first (or the
+                // database broke a lock cycle between processes): the next attempt sees what it committed
+                if (!e.isRetryable() || attempt == ATTEMPTS) {
                     throw e;
                 }
             }

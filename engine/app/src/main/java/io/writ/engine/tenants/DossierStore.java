@@ -180,15 +180,37 @@ public class DossierStore {
         });
     }
 
-    /** A database failure, with the driver's SQL state kept so callers can tell a key conflict. */
+    /**
+     * A database failure. Its message names only the SQL states, and the driver's exception is not kept:
+     * drivers quote the failing statement's parameters — dossiers, which may name a reporter — and whatever
+     * logs this exception must not write them.
+     */
     public static final class StoreException extends RuntimeException {
+        private final List<String> sqlStates = new ArrayList<>();
+
         public StoreException(SQLException cause) {
-            super(cause.getMessage(), cause);
+            super(describe(cause), null, false, true);
+            for (SQLException s = cause; s != null; s = s.getNextException()) {
+                sqlStates.add(s.getSQLState());
+            }
+            setStackTrace(cause.getStackTrace());
         }
 
-        /** True for a unique-key violation (SQL state 23505 on PostgreSQL and H2). */
-        public boolean isUniqueViolation() {
-            return getCause() instanceof SQLException s && "23505".equals(s.getSQLState());
+        private static String describe(SQLException e) {
+            StringBuilder b = new StringBuilder("database error, SQL state");
+            for (SQLException s = e; s != null; s = s.getNextException()) {
+                b.append(' ').append(s.getSQLState());
+            }
+            return b.toString();
+        }
+
+        /**
+         * True when trying the transaction again may succeed: a unique-key violation (23505: another writer
+         * inserted the same key first), a serialization failure (40001) or a deadlock (40P01), also inside
+         * a statement batch's exception chain.
+         */
+        public boolean isRetryable() {
+            return sqlStates.stream().anyMatch(s -> List.of("23505", "40001", "40P01").contains(s));
         }
     }
 }

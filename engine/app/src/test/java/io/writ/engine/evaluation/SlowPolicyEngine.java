@@ -35,7 +35,7 @@ public class SlowPolicyEngine implements PolicyEngine {
         maxConcurrentPerTenant.accumulateAndGet(n.incrementAndGet(), Math::max);
         evaluations.incrementAndGet();
         try {
-            Thread.sleep(30);
+            Thread.sleep(50);
             return delegate.evaluate(path, input);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

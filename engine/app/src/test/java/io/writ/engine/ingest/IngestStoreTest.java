@@ -36,20 +36,63 @@ class IngestStoreTest {
 
     private ApplicationContext start(String db) {
         String name = "i" + UUID.randomUUID().toString().replace("-", "");
-        Map<String, Object> props = new HashMap<>(db.equals("h2") ? Databases.h2(name) : Databases.postgres(name));
+        return start(new HashMap<>(db.equals("h2") ? Databases.h2(name) : Databases.postgres(name)));
+    }
+
+    private ApplicationContext start(Map<String, Object> database) {
+        Map<String, Object> props = new HashMap<>(database);
         props.put("micronaut.server.port", -1);
         props.put("writ.policy.bundle", "classpath:test-bundle");
         props.put("writ.test.recording-sink", "true");
         props.put("writ.test.slow-engine", "true");
         props.put("writ.evaluation.threads", 4);
-        ctx = ApplicationContext.run(props, "test");
-        return ctx;
+        ApplicationContext started = ApplicationContext.run(props, "test");
+        if (ctx == null) {
+            ctx = started;
+        }
+        return started;
     }
 
     @AfterEach
     void close() {
         if (ctx != null) {
             ctx.close();
+            ctx = null;
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void twoServiceInstancesOnOneDatabaseNeverLoseOrDuplicateAVersion(String db) throws Exception {
+        String name = "i" + UUID.randomUUID().toString().replace("-", "");
+        Map<String, Object> database = db.equals("h2") ? Databases.h2(name) : Databases.postgres(name);
+        start(database);
+        try (ApplicationContext other = start(database)) {
+            List<IngestService> instances = List.of(ctx.getBean(IngestService.class), other.getBean(IngestService.class));
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            List<Future<?>> fs = new ArrayList<>();
+            int rounds = 15;
+            for (IngestService ingest : instances) {
+                fs.add(pool.submit(() -> {
+                    for (int i = 0; i < rounds; i++) {
+                        // both instances write the same tenants, new ones included, in every round
+                        String json = "[" + population("shared-" + i, 1).substring(1, population("shared-" + i, 1).length() - 1)
+                                + "," + population("both", 1).substring(1, population("both", 1).length() - 1) + "]";
+                        ingest.accept(signals(json), Dossier.sha256(json + UUID.randomUUID()), null);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : fs) {
+                f.get(); // no batch failed: conflicts between the instances were retried
+            }
+            pool.shutdown();
+            DossierStore dossiers = ctx.getBean(DossierStore.class);
+            assertThat(dossiers.latest("both").orElseThrow().version()).isEqualTo(2L * rounds);
+            for (int i = 0; i < rounds; i++) {
+                assertThat(dossiers.latest("shared-" + i).orElseThrow().version()).isEqualTo(2);
+            }
+            assertThat(ctx.getBean(IngestService.class).batchCount()).isEqualTo(2L * rounds);
         }
     }
 
