@@ -35,9 +35,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * time; then reports signals accepted per second, batch latency percentiles, and the lag from a dossier
  * version's acceptance to the first decision that covers it.
  *
- * <p>Run: {@code java -cp <test classpath> io.writ.engine.ingest.LoadDriver [seconds=20] [clients=8] [tenants=1000]}
- * (e.g. {@code ./mvnw -q -o test-compile exec:java -pl engine/app -Dexec.classpathScope=test
- * -Dexec.mainClass=io.writ.engine.ingest.LoadDriver -Dexec.args="20 8 1000"}). Traffic goes to 127.0.0.1 only.
+ * <p>Run from engine/app after {@code ./mvnw -q test-compile}:
+ * <pre>
+ * ../../mvnw -q dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt -Dmdep.includeScope=test
+ * java -cp target/test-classes:target/classes:$(cat /tmp/cp.txt) io.writ.engine.ingest.LoadDriver 20 8 1000
+ * </pre>
+ * Arguments: seconds (20), clients (8), tenants the signals are spread over (1000). Traffic goes to 127.0.0.1 only.
  */
 public final class LoadDriver {
     private static final String SECRET = "load-secret-load-secret-load-secret-0001";
