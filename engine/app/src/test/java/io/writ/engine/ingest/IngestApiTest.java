@@ -211,6 +211,12 @@ class IngestApiTest {
     }
 
     @Test
+    void anEmptyBodyIs400() throws Exception {
+        JsonNode p = refused("", "application/json", HttpStatus.BAD_REQUEST);
+        assertThat(p.get("detail").asText()).isEqualTo("the request body is empty");
+    }
+
+    @Test
     void otherMediaTypesAre415() throws Exception {
         JsonNode p = refused("[]", "text/plain", HttpStatus.UNSUPPORTED_MEDIA_TYPE);
         assertThat(p.get("detail").asText())
