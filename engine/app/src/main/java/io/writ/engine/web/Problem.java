@@ -2,6 +2,7 @@ package io.writ.engine.web;
 
 import io.micronaut.http.HttpStatus;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -32,7 +33,7 @@ public final class Problem extends RuntimeException {
     public Problem with(String member, Object value) {
         Map<String, Object> m = new LinkedHashMap<>(members);
         m.put(member, value);
-        return new Problem(status, type, getMessage(), java.util.Collections.unmodifiableMap(m));
+        return new Problem(status, type, getMessage(), Collections.unmodifiableMap(m));
     }
 
     /** The extension members, in the order they were added. */
