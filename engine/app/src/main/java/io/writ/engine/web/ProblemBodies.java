@@ -39,6 +39,9 @@ public final class ProblemBodies implements JsonErrorResponseBodyProvider<Map<St
             p.put("detail", detail);
         }
         p.put("instance", ctx.getRequest().getPath());
+        if (cause instanceof Problem problem) {
+            problem.members().forEach(p::putIfAbsent); // extension members never override the standard ones
+        }
         return p;
     }
 

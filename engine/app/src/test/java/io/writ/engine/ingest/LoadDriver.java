@@ -1,0 +1,175 @@
+package io.writ.engine.ingest;
+
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.Micronaut;
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.micronaut.transaction.TransactionOperations;
+import io.writ.engine.cli.ServeCommand;
+import io.writ.engine.cli.Writ;
+import io.writ.engine.evaluation.EvaluationScheduler;
+import io.writ.engine.security.Tokens;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Load driver for {@code POST /v1/signals}: starts the service in this JVM on a fresh data directory (H2 file
+ * database, durable commits) and posts batches of 100 signals over HTTP from several clients for a bounded
+ * time; then reports signals accepted per second, batch latency percentiles, and the lag from a dossier
+ * version's acceptance to the first decision that covers it.
+ *
+ * <p>Run from engine/app after {@code ./mvnw -q test-compile}:
+ * <pre>
+ * ../../mvnw -q dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt -Dmdep.includeScope=test
+ * java -cp target/test-classes:target/classes:$(cat /tmp/cp.txt) io.writ.engine.ingest.LoadDriver 20 8 1000
+ * </pre>
+ * Arguments: seconds (20), clients (8), tenants the signals are spread over (1000). Traffic goes to 127.0.0.1 only.
+ */
+public final class LoadDriver {
+    private static final String SECRET = "load-secret-load-secret-load-secret-0001";
+    private static final int BATCH = 100;
+
+    private LoadDriver() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+        int clients = args.length > 1 ? Integer.parseInt(args[1]) : 8;
+        int tenants = args.length > 2 ? Integer.parseInt(args[2]) : 1000;
+        Path dir = Files.createTempDirectory("writ-load");
+        Map<String, Object> props = new HashMap<>();
+        props.put("writ.data-dir", dir.toString());
+        props.put("datasources.default.url", "jdbc:h2:file:" + dir + "/writ;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
+                + "DEFAULT_NULL_ORDERING=HIGH");
+        props.put(ServeCommand.SECRET_PROPERTY, SECRET);
+        props.put("micronaut.server.port", -1);
+        props.put("writ.policy.bundle", "classpath:test-bundle");
+        try (ApplicationContext ctx = Micronaut.build(new String[0]).mainClass(Writ.class).deduceEnvironment(false)
+                .properties(props).start()) {
+            URI uri = URI.create("http://127.0.0.1:" + ctx.getBean(EmbeddedServer.class).getPort() + "/v1/signals");
+            String token = Tokens.mint(SECRET, "load", List.of("pipeline"), Duration.ofHours(1));
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+            long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+            AtomicLong accepted = new AtomicLong();
+            AtomicLong failed = new AtomicLong();
+            List<long[]> latencies = new ArrayList<>();
+            List<Thread> threads = new ArrayList<>();
+            long t0 = System.nanoTime();
+            for (int c = 0; c < clients; c++) {
+                long[] mine = new long[1 << 20];
+                latencies.add(mine);
+                Thread t = Thread.ofPlatform().start(() -> {
+                    int n = 0;
+                    while (System.nanoTime() < deadline && n < mine.length - 1) {
+                        String body = batch(tenants);
+                        long s = System.nanoTime();
+                        try {
+                            HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri)
+                                    .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
+                                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                            if (r.statusCode() == 202) {
+                                accepted.addAndGet(BATCH);
+                                mine[++n] = System.nanoTime() - s;
+                            } else {
+                                failed.incrementAndGet();
+                            }
+                        } catch (Exception e) {
+                            failed.incrementAndGet();
+                        }
+                    }
+                    mine[0] = n;
+                });
+                threads.add(t);
+            }
+            for (Thread t : threads) {
+                t.join();
+            }
+            double elapsed = (System.nanoTime() - t0) / 1e9;
+            long[] all = latencies.stream().flatMapToLong(l -> Arrays.stream(l, 1, (int) l[0] + 1)).sorted().toArray();
+            boolean drained = ctx.getBean(EvaluationScheduler.class).awaitIdle(Duration.ofSeconds(120));
+            long[] lags = lags(ctx);
+
+            System.out.printf("clients %d, tenants %d, %d s: %d signals accepted (%.0f signals/s), %d batches failed%n",
+                    clients, tenants, seconds, accepted.get(), accepted.get() / elapsed, failed.get());
+            System.out.printf("batch latency ms: p50 %.1f, p99 %.1f, max %.1f (%d batches)%n",
+                    pct(all, 50) / 1e6, pct(all, 99) / 1e6, all.length == 0 ? 0 : all[all.length - 1] / 1e6, all.length);
+            System.out.printf("acceptance -> decision lag ms: p50 %.0f, p99 %.0f, max %.0f (%d dossier versions)%s%n",
+                    pct(lags, 50) / 1e6, pct(lags, 99) / 1e6, lags.length == 0 ? 0 : lags[lags.length - 1] / 1e6,
+                    lags.length, drained ? "" : " — evaluations had not drained after 120 s");
+        }
+    }
+
+    /** 100 signals over random tenants: mostly usage and classifications, some population and subscriptions. */
+    private static String batch(int tenants) {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        StringBuilder b = new StringBuilder(BATCH * 200).append('[');
+        for (int i = 0; i < BATCH; i++) {
+            if (i > 0) {
+                b.append(',');
+            }
+            String t = "tnt-" + r.nextInt(tenants);
+            String sub = "sub-" + r.nextInt(3);
+            switch (r.nextInt(4)) {
+                case 0 -> b.append("{\"type\":\"usage\",\"tenant_id\":\"").append(t).append("\",\"subscription\":\"").append(sub)
+                        .append("\",\"service\":\"storage\",\"metric\":\"stored_bytes\",\"value\":").append(r.nextLong(1L << 50))
+                        .append(",\"period\":{\"start\":\"2025-07-01T00:00:00Z\",\"end\":\"2025-07-31T00:00:00Z\"}}");
+                case 1 -> b.append("{\"type\":\"classification\",\"tenant_id\":\"").append(t).append("\",\"subscription\":\"")
+                        .append(sub).append("\",\"category\":\"intercepted-communications\",\"confidence\":0.")
+                        .append(r.nextInt(10)).append('}');
+                case 2 -> b.append("{\"type\":\"population\",\"tenant_id\":\"").append(t).append("\",\"subscription\":\"")
+                        .append(sub).append("\",\"distinct_subjects\":").append(r.nextInt(1000) * 100)
+                        .append(",\"relationship\":\"third-party\"}");
+                default -> b.append("{\"type\":\"subscription\",\"tenant_id\":\"").append(t).append("\",\"id\":\"").append(sub)
+                        .append("\",\"state\":\"active\",\"services\":[\"storage\"]}");
+            }
+        }
+        return b.append(']').toString();
+    }
+
+    /** For every dossier version: from its acceptance to the first decision of that version or a later one. */
+    @SuppressWarnings("unchecked")
+    private static long[] lags(ApplicationContext ctx) {
+        TransactionOperations<Connection> tx = ctx.getBean(TransactionOperations.class);
+        return tx.executeRead(status -> {
+            try (PreparedStatement s = status.getConnection().prepareStatement(
+                    "SELECT d.created_at, (SELECT MIN(x.decided_at) FROM decision x WHERE x.tenant_id = d.tenant_id "
+                            + "AND x.dossier_version >= d.dossier_version) FROM dossier d");
+                 ResultSet rs = s.executeQuery()) {
+                List<Long> out = new ArrayList<>();
+                while (rs.next()) {
+                    OffsetDateTime created = rs.getObject(1, OffsetDateTime.class);
+                    OffsetDateTime decided = rs.getObject(2, OffsetDateTime.class);
+                    out.add(decided == null ? Long.MAX_VALUE : Duration.between(created, decided).toNanos());
+                }
+                return out.stream().mapToLong(Long::longValue).sorted().toArray();
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    private static double pct(long[] sorted, int p) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
+    }
+}
