@@ -60,7 +60,7 @@ public class DossierEvaluator {
         Value result;
         try {
             result = engine.evaluate(EvaluationController.DECISION, input);
-        } catch (RegoEvalException | IllegalStateException e) {
+        } catch (RegoEvalException | IllegalStateException | PolicyEngineException e) {
             // the dossier is never logged, and an error quoting it has its reporters masked
             LOG.error("evaluation of tenant {} dossier version {} failed: {}", tenantId, d.version(),
                     ReporterMask.scrub(e.getMessage(), input));

@@ -13,6 +13,7 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.writ.engine.tenants.Dossier;
+import io.writ.engine.ops.Metrics;
 import io.writ.engine.web.Problem;
 import io.writ.rego.value.Value;
 
@@ -29,9 +30,11 @@ public class SignalsController {
     public static final int MAX_KEY_LENGTH = 255;
 
     private final IngestService ingest;
+    private final Metrics metrics;
 
-    public SignalsController(IngestService ingest) {
+    public SignalsController(IngestService ingest, Metrics metrics) {
         this.ingest = ingest;
+        this.metrics = metrics;
     }
 
     // every media type is let in, so that a wrong one gets a 415 that says which are right (a route that
@@ -52,6 +55,7 @@ public class SignalsController {
         List<Value> signals = SignalParser.parse(body, ndjson);
         List<SignalValidator.FieldError> errors = SignalValidator.validate(signals);
         if (!errors.isEmpty()) {
+            metrics.signalsRejected(signals.size());
             String first = errors.getFirst().pointer() + " " + errors.getFirst().detail();
             throw new Problem(HttpStatus.UNPROCESSABLE_ENTITY, "invalid-signals",
                     errors.size() == 1 ? "the batch has an invalid signal (" + first + "); nothing was stored"
@@ -59,6 +63,9 @@ public class SignalsController {
                     .with("errors", errors.stream().map(SignalValidator.FieldError::toMember).toList());
         }
         IngestService.Outcome outcome = ingest.accept(signals, Dossier.sha256(body), idempotencyKey);
+        if (!outcome.replayed()) {
+            metrics.signalsAccepted(signals.size());
+        }
         return HttpResponse.<String>status(HttpStatus.ACCEPTED).body(outcome.responseJson())
                 .contentType(MediaType.APPLICATION_JSON_TYPE);
     }

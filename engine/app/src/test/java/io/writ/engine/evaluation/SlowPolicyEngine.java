@@ -49,4 +49,14 @@ public class SlowPolicyEngine implements PolicyEngine {
     public String revision() {
         return delegate.revision();
     }
+
+    @Override
+    public String kind() {
+        return delegate.kind();
+    }
+
+    @Override
+    public PolicyStatus status() {
+        return delegate.status();
+    }
 }

@@ -162,6 +162,14 @@ class IngestApiTest {
     }
 
     @Test
+    void theTwoApproverRuleLearnsTheSegmentFromTheDossier(io.writ.engine.tenants.DossierSegments segments) {
+        String t = tenant();
+        assertThat(segments.segmentOf(t)).isEmpty();
+        post(batch(t), token("pipeline"));
+        assertThat(segments.segmentOf(t)).contains("telecom");
+    }
+
+    @Test
     void anUnknownTenantIs404() throws Exception {
         JsonNode p = problem(() -> get("nobody-" + UUID.randomUUID(), token("auditor")), HttpStatus.NOT_FOUND);
         assertThat(p.get("type").asText()).isEqualTo("https://writ.dev/problems/unknown-tenant");
