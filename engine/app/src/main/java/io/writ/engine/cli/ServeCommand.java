@@ -39,7 +39,9 @@ public final class ServeCommand implements Callable<Integer> {
         if (port != null) {
             props.put("micronaut.server.port", port);
         }
-        return Micronaut.build(new String[0]).mainClass(Writ.class).properties(props).start();
+        // no environment deduction: serve runs exactly the configuration it is given (and tests of serve
+        // get the shipped defaults, not the test environment)
+        return Micronaut.build(new String[0]).mainClass(Writ.class).deduceEnvironment(false).properties(props).start();
     }
 
     /**
