@@ -6,6 +6,7 @@ import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
@@ -53,7 +54,7 @@ public class EvaluationController {
     @ApiResponse(responseCode = "200", description = "the decision", content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(type = "object", description = "verdict, violations, requires_approval")))
     @Post(uri = "/evaluations", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
-    public HttpResponse<String> evaluate(@Body String body) {
+    public HttpResponse<String> evaluate(@Body String body, @QueryValue(defaultValue = "false") boolean explain) {
         Value dossier = parse(body);
         if (!(dossier instanceof ObjectValue)) {
             throw Problem.unprocessable("the dossier must be a JSON object, not " + dossier.typeName());
@@ -63,7 +64,46 @@ public class EvaluationController {
             throw new Problem(HttpStatus.INTERNAL_SERVER_ERROR, "no-decision",
                     "the policy bundle (revision '" + engine.revision() + "') produced no decision");
         }
+        if (explain && decision instanceof ObjectValue d) {
+            return HttpResponse.ok(d.toBuilder().put("explain", explanation(dossier)).build().toJsonString());
+        }
         return HttpResponse.ok(decision.toJsonString());
+    }
+
+    /** Where the rule packages live in the bundle: {@code data.writ.aup.rules.<rule>}. */
+    public static final String RULES = "writ/aup/rules";
+
+    /**
+     * What fired and why, for {@code ?explain=true}: per rule package, every rule-level document the
+     * dossier made non-empty (indicator sets, thresholds crossed, the violations themselves).
+     */
+    private Value explanation(Value dossier) {
+        ObjectValue.Builder rules = ObjectValue.builder();
+        if (decide(RULES, dossier) instanceof ObjectValue all) {
+            for (int i = 0; i < all.size(); i++) {
+                if (all.valueAt(i) instanceof ObjectValue pkg) {
+                    ObjectValue.Builder fired = ObjectValue.builder();
+                    for (int j = 0; j < pkg.size(); j++) {
+                        if (hasContent(pkg.valueAt(j))) {
+                            fired.put(pkg.keyAt(j), pkg.valueAt(j));
+                        }
+                    }
+                    rules.put(all.keyAt(i), fired.build());
+                }
+            }
+        }
+        return ObjectValue.builder().put("rules", rules.build()).build();
+    }
+
+    private static boolean hasContent(Value v) {
+        return switch (v) {
+            case io.writ.rego.value.SetValue s -> !s.isEmpty();
+            case io.writ.rego.value.ArrayValue a -> a.size() > 0;
+            case ObjectValue o -> !o.isEmpty();
+            case io.writ.rego.value.BooleanValue b -> b.value();
+            case io.writ.rego.value.NullValue n -> false;
+            default -> true;
+        };
     }
 
     /**

@@ -35,6 +35,24 @@ class ScenarioApiTest {
     @Client("/")
     HttpClient client;
 
+    @org.junit.jupiter.api.Test
+    void explainSaysWhichIndicatorsFired() throws IOException {
+        JsonNode scenario = JSON.readTree(SCENARIOS.resolve("01-military-intelligence-intercepted-calls.json").toFile());
+        JsonNode plain = JSON.readTree(client.toBlocking().retrieve(HttpRequest.POST("/v1/evaluations",
+                scenario.get("dossier").toString()).contentType("application/json")
+                .bearerAuth(EvaluationApiTest.token("pipeline")), String.class));
+        assertThat(plain.has("explain")).isFalse();
+        JsonNode explained = JSON.readTree(client.toBlocking().retrieve(HttpRequest.POST("/v1/evaluations?explain=true",
+                scenario.get("dossier").toString()).contentType("application/json")
+                .bearerAuth(EvaluationApiTest.token("pipeline")), String.class));
+        assertThat(explained.get("verdict")).isEqualTo(plain.get("verdict"));
+        JsonNode ms = explained.at("/explain/rules/mass_surveillance");
+        assertThat(ms.isObject()).as("mass_surveillance in %s", explained.get("explain")).isTrue();
+        assertThat(ms.get("violations").size()).isEqualTo(1);
+        assertThat(explained.at("/explain/rules/csam").isObject()).isTrue();
+        assertThat(explained.at("/explain/rules/csam/violations").isMissingNode()).isTrue(); // nothing fired there
+    }
+
     @TestFactory
     Stream<DynamicTest> scenariosDecideAsExpectedOverHttp() throws IOException {
         List<Path> files;
