@@ -33,7 +33,14 @@ public final class ServeCommand implements Callable<Integer> {
     public static ApplicationContext start(Path dataDir, Integer port) {
         Map<String, Object> props = new HashMap<>();
         props.put("writ.data-dir", dataDir.toString());
-        props.put(SECRET_PROPERTY, LocalSecret.loadOrCreate(dataDir));
+        // tokens of the local issuer (writ token) unless turned off; an identity provider's keys when given
+        if (!"false".equalsIgnoreCase(setting("WRIT_LOCAL_ISSUER", "writ.security.local-issuer"))) {
+            props.put(SECRET_PROPERTY, LocalSecret.loadOrCreate(dataDir));
+        }
+        String jwks = setting("WRIT_JWKS_URL", "writ.security.jwks-url");
+        if (jwks != null && !jwks.isBlank()) {
+            props.put(JWKS_PROPERTY, jwks);
+        }
         String dbUrl = System.getenv("WRIT_DB_URL");
         props.put("datasources.default.url", dbUrl != null && !dbUrl.isBlank() ? dbUrl : h2FileUrl(dataDir));
         if (port != null) {
@@ -51,6 +58,14 @@ public final class ServeCommand implements Callable<Integer> {
     static String h2FileUrl(Path dataDir) {
         return "jdbc:h2:file:" + dataDir.resolve("writ").toAbsolutePath()
                 + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0";
+    }
+
+    /** Where Micronaut Security reads the identity provider's JSON Web Key Set. */
+    public static final String JWKS_PROPERTY = "micronaut.security.token.jwt.signatures.jwks.idp.url";
+
+    private static String setting(String env, String property) {
+        String v = System.getenv(env);
+        return v != null ? v : System.getProperty(property);
     }
 
     /** Where Micronaut Security reads the HS256 secret that validates the local issuer's tokens. */
