@@ -13,7 +13,6 @@ import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.annotation.Client;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import io.writ.engine.security.Tokens;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -47,7 +46,7 @@ class CaseApiTest {
     ApplicationContext ctx;
 
     static String token(String subject, String... roles) {
-        return Tokens.mint(SECRET, subject, List.of(roles), Duration.ofMinutes(5));
+        return io.writ.engine.ApiTests.token(subject, roles);
     }
 
     /** A case for a fresh tenant, opened by the sink. */

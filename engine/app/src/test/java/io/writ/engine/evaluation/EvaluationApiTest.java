@@ -7,8 +7,8 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.annotation.Client;
-import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.writ.engine.ApiTests;
 import io.writ.engine.security.Tokens;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /** The evaluation endpoints through the HTTP client: roles, problem details, and agreement with the Data API. */
 @MicronautTest(environments = "test")
@@ -35,7 +34,7 @@ class EvaluationApiTest {
     HttpClient client;
 
     static String token(String... roles) {
-        return Tokens.mint(SECRET, "tester", List.of(roles), Duration.ofMinutes(5));
+        return ApiTests.token("tester", roles);
     }
 
     private HttpResponse<String> post(String uri, String body, String token) {
@@ -47,14 +46,7 @@ class EvaluationApiTest {
     }
 
     private JsonNode problem(String uri, String body, String token, HttpStatus expected) throws Exception {
-        HttpClientResponseException e = catchThrowableOfType(HttpClientResponseException.class, () -> post(uri, body, token));
-        assertThat((Object) e).as("expected " + expected).isNotNull();
-        assertThat(e.getStatus().getCode()).isEqualTo(expected.getCode());
-        assertThat(e.getResponse().getContentType().map(Object::toString)).contains("application/problem+json");
-        JsonNode p = JSON.readTree(e.getResponse().getBody(String.class).orElseThrow());
-        assertThat(p.get("status").asInt()).isEqualTo(expected.getCode());
-        assertThat(p.get("title").asText()).isNotBlank();
-        return p;
+        return ApiTests.problem(() -> post(uri, body, token), expected.getCode());
     }
 
     @Test

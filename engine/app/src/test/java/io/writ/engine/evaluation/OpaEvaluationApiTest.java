@@ -82,11 +82,7 @@ class OpaEvaluationApiTest implements TestPropertyProvider {
     }
 
     private JsonNode problem(String uri, String body, int status) throws Exception {
-        HttpClientResponseException e = catchThrowableOfType(HttpClientResponseException.class, () -> call(uri, body));
-        assertThat((Object) e).isNotNull();
-        assertThat(e.getStatus().getCode()).isEqualTo(status);
-        assertThat(e.getResponse().getContentType().map(Object::toString)).contains("application/problem+json");
-        return JSON.readTree(e.getResponse().getBody(String.class).orElseThrow());
+        return io.writ.engine.ApiTests.problem(() -> call(uri, body), status);
     }
 
     @Test

@@ -9,11 +9,10 @@ import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MutableHttpRequest;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.annotation.Client;
-import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.writ.engine.evaluation.DecisionStore;
 import io.writ.engine.evaluation.EvaluationScheduler;
-import io.writ.engine.security.Tokens;
+import io.writ.engine.ApiTests;
 import io.writ.engine.tenants.DossierStore;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
@@ -25,7 +24,6 @@ import java.util.List;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /** {@code POST /v1/signals} and {@code GET /v1/tenants/{id}} through the HTTP client, per role and per kind of bad input. */
 @MicronautTest(environments = "test", transactional = false)
@@ -48,7 +46,7 @@ class IngestApiTest {
     EvaluationScheduler scheduler;
 
     static String token(String... roles) {
-        return Tokens.mint(SECRET, "tester", List.of(roles), Duration.ofMinutes(5));
+        return ApiTests.token("tester", roles);
     }
 
     static String tenant() {
@@ -81,14 +79,7 @@ class IngestApiTest {
     }
 
     private JsonNode problem(Runnable call, HttpStatus expected) throws Exception {
-        HttpClientResponseException e = catchThrowableOfType(HttpClientResponseException.class, call::run);
-        assertThat((Object) e).as("expected " + expected).isNotNull();
-        assertThat(e.getStatus().getCode()).isEqualTo(expected.getCode());
-        assertThat(e.getResponse().getContentType().map(Object::toString)).contains("application/problem+json");
-        JsonNode p = JSON.readTree(e.getResponse().getBody(String.class).orElseThrow());
-        assertThat(p.get("status").asInt()).isEqualTo(expected.getCode());
-        assertThat(p.get("title").asText()).isNotBlank();
-        return p;
+        return ApiTests.problem(call, expected.getCode());
     }
 
     /** Posts a bad batch and checks that it is refused with this status and that nothing was stored. */
