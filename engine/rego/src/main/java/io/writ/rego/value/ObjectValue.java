@@ -121,7 +121,7 @@ public final class ObjectValue implements Value {
     /** The value at {@code key}, or null when absent. */
     public Value get(Value key) {
         if (key instanceof StringValue s) {
-            return getString(s.value());
+            return getString(s);
         }
         int i = Arrays.binarySearch(keys, key);
         return i >= 0 ? values[i] : null;
@@ -131,14 +131,13 @@ public final class ObjectValue implements Value {
      * String keys are by far the most common lookups: search them without the megamorphic
      * {@code compareTo}. Strings sort after null, booleans and numbers, before arrays, objects and sets.
      */
-    private Value getString(String key) {
+    private Value getString(StringValue key) {
         int lo = 0;
         int hi = keys.length - 1;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
             Value k = keys[mid];
-            int c = k instanceof StringValue ks ? StringValue.compareCodePoints(ks.value(), key)
-                    : (k.typeOrder() < 3 ? -1 : 1);
+            int c = k instanceof StringValue ks ? ks.compareTo(key) : (k.typeOrder() < 3 ? -1 : 1);
             if (c < 0) {
                 lo = mid + 1;
             } else if (c > 0) {
@@ -151,7 +150,7 @@ public final class ObjectValue implements Value {
     }
 
     public Value get(String key) {
-        return get(StringValue.of(key));
+        return getString(StringValue.of(key));
     }
 
     public boolean containsKey(Value key) {

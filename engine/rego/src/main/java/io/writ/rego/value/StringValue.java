@@ -9,6 +9,8 @@ public final class StringValue implements Value {
 
     private final String value;
     private int hash;
+    /** 0: not yet known; 1: no char at or above U+D800, so UTF-16 order is code point order; 2: some. */
+    private byte plain;
 
     private StringValue(String value) {
         this.value = value;
@@ -45,9 +47,32 @@ public final class StringValue implements Value {
     @Override
     public int compareTo(Value o) {
         if (o instanceof StringValue s) {
-            return compareCodePoints(value, s.value);
+            return compareTo(s);
         }
         return Integer.compare(3, o.typeOrder());
+    }
+
+    /** Code point order; String's own (intrinsic) comparison when neither holds surrogates or chars above them. */
+    public int compareTo(StringValue s) {
+        if (plain() && s.plain()) {
+            return value.compareTo(s.value);
+        }
+        return compareCodePoints(value, s.value);
+    }
+
+    private boolean plain() {
+        byte p = plain;
+        if (p == 0) {
+            p = 1;
+            for (int i = 0; i < value.length(); i++) {
+                if (value.charAt(i) >= 0xD800) {
+                    p = 2;
+                    break;
+                }
+            }
+            plain = p;
+        }
+        return p == 1;
     }
 
     /** Compares as UTF-8 bytes would: by code point, not by UTF-16 unit. */
