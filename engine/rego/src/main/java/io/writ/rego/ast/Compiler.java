@@ -255,25 +255,6 @@ public final class Compiler {
         return false;
     }
 
-    /** Records that {@code from} reads the data ref with the given ground prefix (and so all below it). */
-    private void dependOnData(Node from, List<Value> prefix) {
-        if (from == null) {
-            return;
-        }
-        Node n = root;
-        for (Value v : prefix) {
-            if (n.hasRules()) {
-                break;
-            }
-            Node c = n.children().get(v);
-            if (c == null) {
-                return;
-            }
-            n = c;
-        }
-        addDeps(from, n);
-    }
-
     private void addDeps(Node from, Node n) {
         if (n.hasRules()) {
             deps.computeIfAbsent(from, k -> new LinkedHashSet<>()).add(n);
@@ -840,16 +821,20 @@ public final class Compiler {
                     }
                     prefix.add(k);
                 }
-                dependOnData(node, prefix);
                 Node n = root;
                 int depth = 0;
+                boolean known = true; // false when the prefix leaves the rule tree: base data only, no rules read
                 while (depth < prefix.size() && !n.hasRules()) {
                     Node child = n.children().get(prefix.get(depth));
                     if (child == null) {
+                        known = false;
                         break;
                     }
                     n = child;
                     depth++;
+                }
+                if (known && node != null) {
+                    addDeps(node, n); // for the recursion check: the rules at or below what the ref reads
                 }
                 return new Term.Ref(new Term.DataRoot(n, depth, v.loc()), r.path(), r.loc());
             }
