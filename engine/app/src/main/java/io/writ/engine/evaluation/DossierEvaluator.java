@@ -43,17 +43,17 @@ public class DossierEvaluator {
 
     /**
      * Decides the tenant's newest version unless it is decided already. Returns the stored decision, or empty
-     * when there was nothing to do or the policy could not decide (logged; the version stays undecided and
-     * is tried again on the next batch or restart).
+     * when there was nothing to do. Throws {@link Failed} when the policy could not decide (already logged; the
+     * version stays undecided, and the scheduler tries again).
      */
     public Optional<StoredDecision> decideLatest(String tenantId) {
         // one read transaction (the inner reads join it): one connection from the pool, not two
-        Optional<Dossier> undecided = tx.executeRead(status -> dossiers.latest(tenantId)
-                .filter(d -> !decisions.exists(tenantId, d.version())));
+        Optional<DossierStore.Assembled> undecided = tx.executeRead(status -> dossiers.assembleLatest(tenantId)
+                .filter(a -> !decisions.exists(tenantId, a.dossier().version())));
         if (undecided.isEmpty()) {
             return Optional.empty();
         }
-        Dossier d = undecided.get();
+        Dossier d = undecided.get().dossier();
         String revision = engine.revision();
         long start = System.nanoTime();
         ObjectValue input = d.value();
@@ -64,23 +64,32 @@ public class DossierEvaluator {
             // the dossier is never logged, and an error quoting it has its reporters masked
             LOG.error("evaluation of tenant {} dossier version {} failed: {}", tenantId, d.version(),
                     ReporterMask.scrub(e.getMessage(), input));
-            return Optional.empty();
+            throw new Failed();
         }
         long micros = (System.nanoTime() - start) / 1_000;
         if (result == null) {
             LOG.error("the policy bundle (revision '{}') produced no decision for tenant {} dossier version {}",
                     revision, tenantId, d.version());
-            return Optional.empty();
+            throw new Failed();
         }
         StoredDecision decision = new StoredDecision(UUID.randomUUID().toString(), tenantId, d.version(), d.sha256(),
                 revision == null ? "" : revision, result, Instant.now(), micros);
         tx.executeWrite(status -> {
-            decisions.insert(status.getConnection(), decision, d.json());
+            // the decision names its input by version and hash; the signals reproduce it
+            dossiers.storeSnapshot(status.getConnection(), undecided.get());
+            decisions.insert(status.getConnection(), decision);
             for (DecisionSink sink : sinks) {
                 sink.onDecision(decision);
             }
             return null;
         });
         return Optional.of(decision);
+    }
+
+    /** The policy could not decide; the reason is logged (its message may quote the dossier, so it is not kept). */
+    public static final class Failed extends RuntimeException {
+        Failed() {
+            super("the policy could not decide (see the log)", null, false, false);
+        }
     }
 }

@@ -150,8 +150,9 @@ public final class LoadDriver {
         TransactionOperations<Connection> tx = ctx.getBean(TransactionOperations.class);
         return tx.executeRead(status -> {
             try (PreparedStatement s = status.getConnection().prepareStatement(
-                    "SELECT d.created_at, (SELECT MIN(x.decided_at) FROM decision x WHERE x.tenant_id = d.tenant_id "
-                            + "AND x.dossier_version >= d.dossier_version) FROM dossier d");
+                    "SELECT b.received_at, (SELECT MIN(x.decided_at) FROM decision x WHERE x.tenant_id = v.tenant_id "
+                            + "AND x.dossier_version >= v.dossier_version) FROM (SELECT DISTINCT tenant_id, dossier_version, "
+                            + "batch_id FROM tenant_signal) v JOIN signal_batch b ON b.batch_id = v.batch_id");
                  ResultSet rs = s.executeQuery()) {
                 List<Long> out = new ArrayList<>();
                 while (rs.next()) {
