@@ -1,6 +1,7 @@
 package io.writ.engine.evaluation;
 
 import io.micronaut.transaction.TransactionOperations;
+import io.writ.engine.storage.GroupCommit;
 import io.writ.engine.tenants.Dossier;
 import io.writ.engine.tenants.DossierStore;
 import io.writ.engine.tenants.ReporterMask;
@@ -20,7 +21,8 @@ import java.util.UUID;
 /**
  * Decides a tenant's newest dossier version: evaluates it with the policy, then stores the decision and
  * tells every {@link DecisionSink} in one transaction, so that a case opened from a decision exists exactly
- * when the decision does.
+ * when the decision does. Decisions of other tenants ready at the same moment share that transaction (a
+ * {@link GroupCommit}); if it fails, each is stored alone, so one tenant's failure is only its own.
  */
 @Singleton
 public class DossierEvaluator {
@@ -31,14 +33,36 @@ public class DossierEvaluator {
     private final DecisionStore decisions;
     private final PolicyEngine engine;
     private final List<DecisionSink> sinks;
+    /** Decisions of different tenants that are ready at the same time are stored in one transaction. */
+    private final GroupCommit<Decided, StoredDecision> writer;
 
     public DossierEvaluator(TransactionOperations<Connection> tx, DossierStore dossiers, DecisionStore decisions,
-                            PolicyEngine engine, List<DecisionSink> sinks) {
+                            PolicyEngine engine, List<DecisionSink> sinks,
+                            @io.micronaut.context.annotation.Value("${writ.evaluation.max-group:64}") int maxGroup) {
         this.tx = tx;
         this.dossiers = dossiers;
         this.decisions = decisions;
         this.engine = engine;
         this.sinks = sinks;
+        this.writer = new GroupCommit<>(this::store, d -> 1, maxGroup);
+    }
+
+    /** A decision and the version it decided, ready to store. */
+    private record Decided(DossierStore.Assembled version, StoredDecision decision) {
+    }
+
+    private List<StoredDecision> store(List<Decided> group) {
+        return tx.executeWrite(status -> {
+            for (Decided d : group) {
+                // the decision names its input by version and hash; the signals reproduce it
+                dossiers.storeSnapshot(status.getConnection(), d.version());
+                decisions.insert(status.getConnection(), d.decision());
+                for (DecisionSink sink : sinks) {
+                    sink.onDecision(d.decision());
+                }
+            }
+            return group.stream().map(Decided::decision).toList();
+        });
     }
 
     /**
@@ -74,15 +98,7 @@ public class DossierEvaluator {
         }
         StoredDecision decision = new StoredDecision(UUID.randomUUID().toString(), tenantId, d.version(), d.sha256(),
                 revision == null ? "" : revision, result, Instant.now(), micros);
-        tx.executeWrite(status -> {
-            // the decision names its input by version and hash; the signals reproduce it
-            dossiers.storeSnapshot(status.getConnection(), undecided.get());
-            decisions.insert(status.getConnection(), decision);
-            for (DecisionSink sink : sinks) {
-                sink.onDecision(decision);
-            }
-            return null;
-        });
+        writer.submit(new Decided(undecided.get(), decision));
         return Optional.of(decision);
     }
 

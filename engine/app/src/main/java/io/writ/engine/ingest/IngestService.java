@@ -3,6 +3,7 @@ package io.writ.engine.ingest;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.transaction.TransactionOperations;
 import io.writ.engine.evaluation.EvaluationScheduler;
+import io.writ.engine.storage.GroupCommit;
 import io.writ.engine.tenants.Dossier;
 import io.writ.engine.tenants.DossierStore;
 import io.writ.engine.web.Problem;
@@ -28,16 +29,13 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Accepts a validated batch: in one transaction it stores the batch, its signals and a new dossier version
  * (a head move, see {@link DossierStore}) for every tenant the batch touches, so that either all of it is stored
- * or none; only after the commit does it schedule the evaluations. An {@code Idempotency-Key} that the same caller used before returns the first answer
- * when the body is the same, and is refused when it is not; other callers' keys are theirs.
+ * or none; only after the commit does it schedule the evaluations. An {@code Idempotency-Key} that the same
+ * caller used before returns the first answer when the body is the same, and is refused when it is not; other
+ * callers' keys are theirs.
  */
 @Singleton
 public class IngestService {
@@ -46,24 +44,20 @@ public class IngestService {
     private final TransactionOperations<Connection> tx;
     private final DossierStore dossiers;
     private final EvaluationScheduler scheduler;
-    private final int maxGroupSignals;
-    /** Batches waiting to be written; whoever holds {@link #writeLock} writes all that are waiting at once. */
-    private final ConcurrentLinkedQueue<Request> waiting = new ConcurrentLinkedQueue<>();
     /**
      * Batches are written by one thread at a time in this process (the tenants' head-row locks do the same across
-     * processes), but batches that arrive while a write is under way are written together in the next
-     * transaction: one commit — on H2 the costly part — for all of them (group commit). Per-tenant lock stripes
-     * were tried earlier: a batch of 100 signals touches most stripes, and batches waiting on each other's partial
-     * stripe sets were four times slower than one lock.
+     * processes), and batches that arrive while a write is under way are written together in the next transaction.
+     * Per-tenant lock stripes were tried earlier: a batch of 100 signals touches most stripes, and batches waiting
+     * on each other's partial stripe sets were four times slower than one lock.
      */
-    private final ReentrantLock writeLock = new ReentrantLock();
+    private final GroupCommit<Request, Outcome> writer;
 
     public IngestService(TransactionOperations<Connection> tx, DossierStore dossiers, EvaluationScheduler scheduler,
                          @io.micronaut.context.annotation.Value("${writ.ingest.max-group-signals:10000}") int maxGroupSignals) {
         this.tx = tx;
         this.dossiers = dossiers;
         this.scheduler = scheduler;
-        this.maxGroupSignals = maxGroupSignals;
+        this.writer = new GroupCommit<>(this::storeWithRetry, Request::count, maxGroupSignals);
     }
 
     /**
@@ -108,85 +102,27 @@ public class IngestService {
             byTenant.computeIfAbsent(((StringValue) o.get("tenant_id")).value(), k -> new ArrayList<>())
                     .add(new DossierStore.Positioned(i, o));
         }
-        Request r = new Request(signals.size(), byTenant, bodySha256,
-                idempotencyKey == null ? null : new Key(caller, idempotencyKey));
-        waiting.add(r);
-        writeLock.lock();
-        try {
-            // our batch is waiting until a writer takes it, perhaps the one before us; then it has its answer
-            while (!r.answer.isDone()) {
-                write(take());
-            }
-        } finally {
-            writeLock.unlock();
-        }
-        Outcome outcome;
-        try {
-            outcome = r.answer.join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException re ? re : e;
-        }
+        Outcome outcome = writer.submit(new Request(signals.size(), byTenant, bodySha256,
+                idempotencyKey == null ? null : new Key(caller, idempotencyKey)));
         if (!outcome.replayed()) {
             byTenant.keySet().forEach(scheduler::schedule);
         }
         return outcome;
     }
 
-    /** How many batches wait to be written (tests: to hold a group together). */
-    int waitingCount() {
-        return waiting.size();
+    /** The group commit the batches go through (tests hold its lock to make a group). */
+    GroupCommit<?, ?> writer() {
+        return writer;
     }
 
-    /** The lock whose holder writes (tests: holding it makes the batches that arrive meanwhile one group). */
-    ReentrantLock writeLock() {
-        return writeLock;
-    }
-
-    /** A batch waiting to be written, and its answer once it is. */
-    private record Request(int count, Map<String, List<DossierStore.Positioned>> byTenant, String bodySha256, Key key,
-                           CompletableFuture<Outcome> answer) {
-        Request(int count, Map<String, List<DossierStore.Positioned>> byTenant, String bodySha256, Key key) {
-            this(count, byTenant, bodySha256, key, new CompletableFuture<>());
-        }
+    /** A validated batch to store. */
+    private record Request(int count, Map<String, List<DossierStore.Positioned>> byTenant, String bodySha256, Key key) {
     }
 
     /** An idempotency key as its caller sent it, and the caller-scoped form the unique column holds. */
     private record Key(String caller, String key) {
         String scoped() {
             return Dossier.sha256(caller + '\0' + key);
-        }
-    }
-
-    /** The waiting batches, oldest first, up to the group's size limit (at least one). */
-    private List<Request> take() {
-        List<Request> group = new ArrayList<>();
-        int size = 0;
-        for (Request r = waiting.peek(); r != null && (group.isEmpty() || size + r.count() <= maxGroupSignals); r = waiting.peek()) {
-            group.add(waiting.poll());
-            size += r.count();
-        }
-        return group;
-    }
-
-    /** Writes a group in one transaction; if that fails, each batch alone, so one bad batch fails only itself. */
-    private void write(List<Request> group) {
-        List<Object> answers;
-        try {
-            answers = storeWithRetry(group);
-        } catch (RuntimeException e) {
-            if (group.size() == 1) {
-                group.getFirst().answer().completeExceptionally(e);
-            } else {
-                group.forEach(r -> write(List.of(r)));
-            }
-            return;
-        }
-        for (int i = 0; i < group.size(); i++) {
-            if (answers.get(i) instanceof Outcome o) {
-                group.get(i).answer().complete(o);
-            } else {
-                group.get(i).answer().completeExceptionally((RuntimeException) answers.get(i));
-            }
         }
     }
 

@@ -71,18 +71,23 @@ public class DossierStore {
     }
 
     private static Optional<Assembled> assembleLatest(Connection c, String tenantId) {
-        try (PreparedStatement s = c.prepareStatement("SELECT dossier_version FROM tenant_head WHERE tenant_id = ?")) {
+        try (PreparedStatement s = c.prepareStatement("SELECT dossier_version, updated_at FROM tenant_head WHERE tenant_id = ?")) {
             s.setString(1, tenantId);
             try (ResultSet rs = s.executeQuery()) {
-                return rs.next() ? Optional.of(assemble(c, tenantId, rs.getLong(1))) : Optional.empty();
+                return rs.next() ? Optional.of(assemble(c, tenantId, rs.getLong(1), rs.getObject(2, OffsetDateTime.class)))
+                        : Optional.empty();
             }
         } catch (SQLException e) {
             throw new StoreException(e);
         }
     }
 
-    /** Folds the signals after the newest snapshot at or below {@code version} into it. */
-    private static Assembled assemble(Connection c, String tenantId, long version) throws SQLException {
+    /**
+     * Folds the signals after the newest snapshot at or below {@code version} into it; {@code createdAt} is when
+     * the version was accepted (the head moved there).
+     */
+    private static Assembled assemble(Connection c, String tenantId, long version, OffsetDateTime createdAt)
+            throws SQLException {
         long base = 0;
         ObjectValue dossier = null;
         Dossier snapshot = null;
@@ -104,10 +109,8 @@ public class DossierStore {
         }
         List<ObjectValue> signals = new ArrayList<>();
         String batchId = null;
-        OffsetDateTime createdAt = null;
-        try (PreparedStatement s = c.prepareStatement("SELECT s.signal_json, s.batch_id, b.received_at FROM tenant_signal s "
-                + "JOIN signal_batch b ON b.batch_id = s.batch_id WHERE s.tenant_id = ? AND s.dossier_version > ? "
-                + "AND s.dossier_version <= ? ORDER BY s.dossier_version, s.batch_position")) {
+        try (PreparedStatement s = c.prepareStatement("SELECT signal_json, batch_id FROM tenant_signal WHERE tenant_id = ? "
+                + "AND dossier_version > ? AND dossier_version <= ? ORDER BY dossier_version, batch_position")) {
             s.setString(1, tenantId);
             s.setLong(2, base);
             s.setLong(3, version);
@@ -115,7 +118,6 @@ public class DossierStore {
                 while (rs.next()) {
                     signals.add((ObjectValue) Json.parse(rs.getString(1)));
                     batchId = rs.getString(2);
-                    createdAt = rs.getObject(3, OffsetDateTime.class);
                 }
             }
         }

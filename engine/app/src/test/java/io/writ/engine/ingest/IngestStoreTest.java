@@ -224,7 +224,7 @@ class IngestStoreTest {
         accept(population("g", 1), null); // version 1, before the group
         ExecutorService pool = Executors.newFixedThreadPool(4);
         List<Future<IngestService.Outcome>> answers = new ArrayList<>();
-        ingest.writeLock().lock();
+        ingest.writer().writeLock().lock();
         try {
             List<String[]> sent = List.of(
                     new String[] {population("g", 2), "key-g"},
@@ -234,13 +234,13 @@ class IngestStoreTest {
             for (String[] b : sent) {
                 answers.add(pool.submit(() -> accept(b[0], b[1])));
                 long until = System.nanoTime() + 10_000_000_000L;
-                while (ingest.waitingCount() < answers.size() && System.nanoTime() < until) {
+                while (ingest.writer().waitingCount() < answers.size() && System.nanoTime() < until) {
                     Thread.sleep(2); // in order: each batch waits before the next is sent
                 }
             }
-            assertThat(ingest.waitingCount()).isEqualTo(4);
+            assertThat(ingest.writer().waitingCount()).isEqualTo(4);
         } finally {
-            ingest.writeLock().unlock();
+            ingest.writer().writeLock().unlock();
         }
         IngestService.Outcome first = answers.get(0).get();
         assertThat(first.replayed()).isFalse();
