@@ -47,3 +47,6 @@ INSERT INTO decision_v6 (decision_id, tenant_id, dossier_version, dossier_sha256
 DROP TABLE decision;
 ALTER TABLE decision_v6 RENAME TO decision;
 CREATE INDEX decision_by_tenant ON decision (tenant_id, dossier_version);
+
+-- A case holds each distinct violation once: a later decision that finds exactly the same adds nothing.
+CREATE INDEX writ_case_evidence_digest ON writ_case_evidence (case_id, violation_digest);
