@@ -141,18 +141,7 @@ final class AccessRevocation implements ArmAction {
     }
 
     private static Target target(Action action) throws ConnectorException {
-        ArmId scope;
-        Optional<String> s = action.text("scope");
-        if (s.isPresent()) {
-            scope = ArmId.parse(s.get());
-        } else {
-            String sub = action.require("subscription");
-            if (!ArmId.isSubscriptionId(sub)) {
-                throw ConnectorException.invalid("revoke-access needs an Azure subscription id (a GUID), not '"
-                        + sub + "'");
-            }
-            scope = ArmId.subscription(sub);
-        }
+        ArmId scope = ArmId.scopeOf(action);
         JsonNode list = action.spec().get("assignments");
         if (list == null || !list.isArray() || list.isEmpty()) {
             throw ConnectorException.invalid("revoke-access needs \"assignments\": a list of role assignment names "

@@ -31,6 +31,16 @@ sealed interface ArmAction permits SubscriptionCancel, ServiceDenial, ResourceIs
 
     Verification verifyReverted(Action action, Applied applied) throws ConnectorException;
 
+    /** The name of the object apply created, as recorded in {@link Applied#changed()}. */
+    static String createdName(Action action, Applied applied) throws ConnectorException {
+        String name = applied == null || applied.changed() == null ? null : applied.changed().path("name").asText(null);
+        if (name == null) {
+            throw ConnectorException.invalid(action.kind().wire() + ": the applied record names nothing created: "
+                    + (applied == null ? null : applied.changed()));
+        }
+        return name;
+    }
+
     /**
      * The name of what Writ creates for an idempotency key ({@code writ-} and 24 hex digits of its SHA-256): the same
      * key always finds the same object, and the name is valid wherever ARM names policy assignments and locks, whatever

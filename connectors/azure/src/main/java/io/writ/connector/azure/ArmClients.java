@@ -121,7 +121,7 @@ final class ArmClients {
                 yield builder.build();
             }
             case DEFAULT -> {
-                var builder = new DefaultAzureCredentialBuilder().authorityHost(authority);
+                var builder = new DefaultAzureCredentialBuilder().authorityHost(authority).httpClient(http);
                 if (settings.tenantId() != null) {
                     builder.tenantId(settings.tenantId());
                 }

@@ -1,5 +1,6 @@
 package io.writ.connector.azure;
 
+import io.writ.connector.Action;
 import io.writ.connector.ConnectorException;
 
 import java.util.Locale;
@@ -44,6 +45,29 @@ record ArmId(String subscriptionId, String resourceGroup, String namespace, Stri
 
     static ArmId subscription(String subscriptionId) throws ConnectorException {
         return parse("/subscriptions/" + subscriptionId);
+    }
+
+    /** The action's {@code subscription} field, which must be a subscription GUID (not Writ's own name for it). */
+    static ArmId subscriptionOf(Action action) throws ConnectorException {
+        String sub = action.require("subscription");
+        if (!isSubscriptionId(sub)) {
+            throw ConnectorException.invalid(action.kind().wire() + " needs an Azure subscription id (a GUID), not '"
+                    + sub + "'");
+        }
+        return subscription(sub);
+    }
+
+    /** The action's {@code scope} (any ARM scope) or, without one, its {@code subscription}. */
+    static ArmId scopeOf(Action action) throws ConnectorException {
+        Optional<String> scope = action.text("scope");
+        if (scope.isPresent()) {
+            return parse(scope.get());
+        }
+        if (action.text("subscription").isEmpty()) {
+            throw ConnectorException.invalid(action.kind().wire()
+                    + " needs a \"scope\" (an ARM id) or a \"subscription\": " + action.spec());
+        }
+        return subscriptionOf(action);
     }
 
     static ArmId parse(String raw) throws ConnectorException {

@@ -94,7 +94,7 @@ public record AzureSettings(URI endpoint, CredentialKind credential, String tena
     }
 
     /** Whether {@code endpoint} or {@code authority-host} is a plain-http loopback stub. */
-    public boolean plainLoopback(URI uri) {
+    boolean plainLoopback(URI uri) {
         return "http".equals(uri.getScheme());
     }
 

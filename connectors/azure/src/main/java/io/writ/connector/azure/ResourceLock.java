@@ -1,5 +1,6 @@
 package io.writ.connector.azure;
 
+import com.azure.core.util.Context;
 import com.azure.resourcemanager.resources.fluent.ManagementLocksClient;
 import com.azure.resourcemanager.resources.fluent.models.ManagementLockObjectInner;
 import com.azure.resourcemanager.resources.models.LockLevel;
@@ -12,7 +13,6 @@ import io.writ.connector.Reverted;
 import io.writ.connector.TargetDescription;
 import io.writ.connector.Verification;
 
-import com.azure.core.util.Context;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,14 +33,14 @@ final class ResourceLock implements ArmAction {
 
     @Override
     public TargetDescription describe(Action action) throws ConnectorException {
-        ArmId scope = scope(action);
+        ArmId scope = ArmId.scopeOf(action);
         return new TargetDescription(AzureConnector.NAME, scope.scope(), scope.id(),
                 Json.object("lockLevel", LockLevel.READ_ONLY.toString(), "resourceType", scope.fullType().orElse(null)));
     }
 
     @Override
     public Preview preview(Action action) throws ConnectorException {
-        ArmId scope = scope(action);
+        ArmId scope = ArmId.scopeOf(action);
         List<ObjectNode> locks = new ArrayList<>();
         for (ManagementLockObjectInner l : locks(scope).list()) {
             locks.add(Json.object("name", l.name(), "level", String.valueOf(l.level())));
@@ -53,7 +53,7 @@ final class ResourceLock implements ArmAction {
 
     @Override
     public Applied apply(Action action, String idempotencyKey) throws ConnectorException {
-        ArmId scope = scope(action);
+        ArmId scope = ArmId.scopeOf(action);
         String name = ArmAction.nameFor(idempotencyKey);
         Optional<ManagementLockObjectInner> existing = find(scope, name);
         if (existing.isPresent()) {
@@ -67,8 +67,8 @@ final class ResourceLock implements ArmAction {
 
     @Override
     public Verification verify(Action action, Applied applied) throws ConnectorException {
-        ArmId scope = scope(action);
-        String name = lockName(applied);
+        ArmId scope = ArmId.scopeOf(action);
+        String name = ArmAction.createdName(action, applied);
         Optional<ManagementLockObjectInner> lock = find(scope, name);
         boolean ok = lock.map(l -> LockLevel.READ_ONLY.equals(l.level())).orElse(false);
         return new Verification(ok, lock.map(l -> changed(l, name)).orElse(Json.object("lock", null)),
@@ -78,8 +78,8 @@ final class ResourceLock implements ArmAction {
 
     @Override
     public Reverted revert(Action action, Applied applied) throws ConnectorException {
-        ArmId scope = scope(action);
-        String name = lockName(applied);
+        ArmId scope = ArmId.scopeOf(action);
+        String name = ArmAction.createdName(action, applied);
         if (find(scope, name).isEmpty()) {
             return new Reverted(Json.object("lock", null), true);
         }
@@ -89,24 +89,11 @@ final class ResourceLock implements ArmAction {
 
     @Override
     public Verification verifyReverted(Action action, Applied applied) throws ConnectorException {
-        ArmId scope = scope(action);
-        String name = lockName(applied);
+        ArmId scope = ArmId.scopeOf(action);
+        String name = ArmAction.createdName(action, applied);
         boolean gone = find(scope, name).isEmpty();
         return new Verification(gone, Json.object("lock", gone ? null : name),
                 "lock " + name + " on " + scope.id() + (gone ? " is gone" : " still exists"));
-    }
-
-    private static ArmId scope(Action action) throws ConnectorException {
-        Optional<String> scope = action.text("scope");
-        if (scope.isPresent()) {
-            return ArmId.parse(scope.get());
-        }
-        String sub = action.text("subscription").orElseThrow(() -> ConnectorException.invalid(
-                "lock-resource needs a \"scope\" (an ARM id) or a \"subscription\": " + action.spec()));
-        if (!ArmId.isSubscriptionId(sub)) {
-            throw ConnectorException.invalid("lock-resource needs an Azure subscription id (a GUID), not '" + sub + "'");
-        }
-        return ArmId.subscription(sub);
     }
 
     /**
@@ -166,14 +153,6 @@ final class ResourceLock implements ArmAction {
             return new String[] {String.join("/", Arrays.copyOfRange(p, 0, p.length - 2)), p[p.length - 2],
                     p[p.length - 1]};
         }
-    }
-
-    private static String lockName(Applied applied) throws ConnectorException {
-        String name = Json.text(applied.changed(), "name");
-        if (name == null) {
-            throw ConnectorException.invalid("lock-resource: the applied record names no lock");
-        }
-        return name;
     }
 
     private Locks locks(ArmId scope) {

@@ -108,7 +108,7 @@ final class ServiceDenial implements ArmAction {
     @Override
     public Verification verify(Action action, Applied applied) throws ConnectorException {
         Target t = target(action);
-        String name = assignmentName(applied);
+        String name = ArmAction.createdName(action, applied);
         Optional<PolicyAssignmentInner> a = find(t, name);
         if (a.isEmpty()) {
             return new Verification(false, Json.object("assignment", null), "policy assignment " + name + " is missing");
@@ -125,7 +125,7 @@ final class ServiceDenial implements ArmAction {
     @Override
     public Reverted revert(Action action, Applied applied) throws ConnectorException {
         Target t = target(action);
-        String name = assignmentName(applied);
+        String name = ArmAction.createdName(action, applied);
         // ARM answers a delete of a missing assignment with 204 and no body: nothing was left to undo.
         PolicyAssignmentInner deleted = policies(t).delete(t.scope(), name);
         return new Reverted(Json.object("assignment", null, "deleted", name), deleted == null);
@@ -134,32 +134,21 @@ final class ServiceDenial implements ArmAction {
     @Override
     public Verification verifyReverted(Action action, Applied applied) throws ConnectorException {
         Target t = target(action);
-        String name = assignmentName(applied);
+        String name = ArmAction.createdName(action, applied);
         boolean gone = find(t, name).isEmpty();
         return new Verification(gone, Json.object("assignment", gone ? null : name),
                 "policy assignment " + name + (gone ? " is gone" : " still exists"));
     }
 
     private Target target(Action action) throws ConnectorException {
-        String sub = action.require("subscription");
-        if (!ArmId.isSubscriptionId(sub)) {
-            throw ConnectorException.invalid("deny-service needs an Azure subscription id (a GUID), not '" + sub + "'");
-        }
+        ArmId subscription = ArmId.subscriptionOf(action);
         String service = action.require("service");
         List<String> types = serviceTypes.get(service);
         if (types == null) {
             throw ConnectorException.invalid("deny-service: no resource types known for service '" + service
                     + "' (known: " + new TreeSet<>(serviceTypes.keySet()) + "; add services." + service + ")");
         }
-        return new Target(ArmId.subscription(sub), service, types);
-    }
-
-    private static String assignmentName(Applied applied) throws ConnectorException {
-        String name = Json.text(applied.changed(), "name");
-        if (name == null) {
-            throw ConnectorException.invalid("deny-service: the applied record names no policy assignment");
-        }
-        return name;
+        return new Target(subscription, service, types);
     }
 
     private PolicyAssignmentsClient policies(Target t) {

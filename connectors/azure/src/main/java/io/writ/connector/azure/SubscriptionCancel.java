@@ -33,7 +33,7 @@ final class SubscriptionCancel implements ArmAction {
 
     @Override
     public TargetDescription describe(Action action) throws ConnectorException {
-        ArmId id = subscription(action);
+        ArmId id = ArmId.subscriptionOf(action);
         SubscriptionInner s = read(id);
         return new TargetDescription(AzureConnector.NAME, id.scope(), id.id(),
                 Json.object("displayName", s.displayName(), "state", state(s)));
@@ -50,7 +50,7 @@ final class SubscriptionCancel implements ArmAction {
 
     @Override
     public Applied apply(Action action, String idempotencyKey) throws ConnectorException {
-        ArmId id = subscription(action);
+        ArmId id = ArmId.subscriptionOf(action);
         String before = state(read(id));
         if (SubscriptionState.DELETED.toString().equals(before)) {
             throw new ConnectorException(ConnectorException.Kind.FINAL, "SubscriptionDeleted", 0,
@@ -73,7 +73,7 @@ final class SubscriptionCancel implements ArmAction {
 
     @Override
     public Verification verify(Action action, Applied applied) throws ConnectorException {
-        ArmId id = subscription(action);
+        ArmId id = ArmId.subscriptionOf(action);
         String now = state(read(id));
         return new Verification(SubscriptionState.DISABLED.toString().equals(now), Json.object("state", now),
                 "subscription " + id.subscriptionId() + " is " + now);
@@ -81,7 +81,7 @@ final class SubscriptionCancel implements ArmAction {
 
     @Override
     public Reverted revert(Action action, Applied applied) throws ConnectorException {
-        ArmId id = subscription(action);
+        ArmId id = ArmId.subscriptionOf(action);
         String now = state(read(id));
         if (!SubscriptionState.DISABLED.toString().equals(now)) {
             return new Reverted(Json.object("state", now), true);
@@ -92,20 +92,11 @@ final class SubscriptionCancel implements ArmAction {
 
     @Override
     public Verification verifyReverted(Action action, Applied applied) throws ConnectorException {
-        ArmId id = subscription(action);
+        ArmId id = ArmId.subscriptionOf(action);
         String now = state(read(id));
         boolean ok = !SubscriptionState.DISABLED.toString().equals(now)
                 && !SubscriptionState.DELETED.toString().equals(now);
         return new Verification(ok, Json.object("state", now), "subscription " + id.subscriptionId() + " is " + now);
-    }
-
-    private static ArmId subscription(Action action) throws ConnectorException {
-        String sub = action.require("subscription");
-        if (!ArmId.isSubscriptionId(sub)) {
-            throw ConnectorException.invalid("disable-subscription needs an Azure subscription id (a GUID), not '"
-                    + sub + "'");
-        }
-        return ArmId.subscription(sub);
     }
 
     private SubscriptionInner read(ArmId id) {
