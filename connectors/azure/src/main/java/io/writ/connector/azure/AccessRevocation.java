@@ -17,6 +17,7 @@ import io.writ.connector.Verification;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -129,8 +130,9 @@ final class AccessRevocation implements ArmAction {
         for (JsonNode def : priorDefinitions(applied)) {
             Optional<RoleAssignmentInner> a = find(t, Json.text(def, "id"));
             a.ifPresent(x -> observed.add(definition(x)));
-            boolean same = a.map(x -> x.principalId().equals(Json.text(def, "principalId"))
-                    && x.roleDefinitionId().equalsIgnoreCase(Json.text(def, "roleDefinitionId"))).orElse(false);
+            boolean same = a.map(x -> Objects.equals(x.principalId(), Json.text(def, "principalId"))
+                    && String.valueOf(x.roleDefinitionId()).equalsIgnoreCase(Json.text(def, "roleDefinitionId")))
+                    .orElse(false);
             if (!same) {
                 wrong.add(Json.text(def, "id"));
             }

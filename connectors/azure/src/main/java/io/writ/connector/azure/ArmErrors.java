@@ -36,10 +36,6 @@ final class ArmErrors {
     }
 
     static ConnectorException translate(String what, RuntimeException e) {
-        if (e instanceof ClientAuthenticationException && ((HttpResponseException) e).getResponse() == null) {
-            return new ConnectorException(Kind.FINAL, "AuthenticationFailed", 0,
-                    what + ": no ARM token could be obtained (" + firstLine(e.getMessage()) + ")", null, e);
-        }
         if (e instanceof HttpResponseException hre && hre.getResponse() != null) {
             HttpResponse response = hre.getResponse();
             int status = response.getStatusCode();
@@ -56,7 +52,11 @@ final class ArmErrors {
         }
         if (ArmRetryStrategy.noResponse(e)) {
             return new ConnectorException(Kind.TRANSIENT, "NoResponse", 0,
-                    what + ": no response from ARM after the retry budget (" + rootMessage(e) + ")", null, e);
+                    what + ": no response after the retry budget (" + rootMessage(e) + ")", null, e);
+        }
+        if (e instanceof ClientAuthenticationException) {
+            return new ConnectorException(Kind.FINAL, "AuthenticationFailed", 0,
+                    what + ": no ARM token could be obtained (" + firstLine(e.getMessage()) + ")", null, e);
         }
         return new ConnectorException(Kind.FINAL, "UnexpectedError", 0,
                 what + ": " + e.getClass().getSimpleName() + ": " + firstLine(e.getMessage()), null, e);

@@ -112,10 +112,9 @@ public record AzureSettings(URI endpoint, CredentialKind credential, String tena
                 + retryMaxDelay + ", dataRetention=" + dataRetention + "]";
     }
 
+    /** Right for the public cloud and for stubs; sovereign clouds have another audience and set token-scope. */
     private static String defaultScope(URI endpoint) {
-        // ARM's token audience is its public URL even when the request goes through a regional or local endpoint.
-        String base = endpoint.toString();
-        return (PUBLIC_ENDPOINT.equals(base) ? PUBLIC_ENDPOINT : base) + ".default";
+        return endpoint + ".default";
     }
 
     private static Map<String, List<String>> defaultServiceTypes() {
@@ -214,30 +213,21 @@ public record AzureSettings(URI endpoint, CredentialKind credential, String tena
         /** Accepts ISO-8601 ({@code PT10S}) or a number with {@code ms}, {@code s} or {@code m}. */
         Duration duration(String key, String fallback) {
             String v = settings.getOrDefault(key, fallback).strip().toLowerCase(Locale.ROOT);
+            Duration d;
             try {
-                Duration d;
-                if (v.startsWith("pt")) {
-                    d = Duration.parse(v);
-                } else if (v.endsWith("ms")) {
-                    d = Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
-                } else if (v.endsWith("s")) {
-                    d = Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)));
-                } else if (v.endsWith("m")) {
-                    d = Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)));
-                } else {
-                    throw new IllegalArgumentException(key + " needs a unit (ms, s, m) or ISO-8601: " + v);
-                }
-                if (d.isNegative() || d.isZero()) {
-                    throw new IllegalArgumentException(key + " must be positive: " + v);
-                }
-                return d;
+                d = v.startsWith("pt") ? Duration.parse(v)
+                        : v.endsWith("ms") ? Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)))
+                        : v.endsWith("s") ? Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)))
+                        : v.endsWith("m") ? Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)))
+                        : null;
             } catch (RuntimeException e) {
-                if (e instanceof IllegalArgumentException iae && iae.getMessage() != null
-                        && iae.getMessage().startsWith(key)) {
-                    throw iae;
-                }
-                throw new IllegalArgumentException(key + " is not a duration: " + v, e);
+                d = null;
             }
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(key + " must be a positive duration such as 500ms, 10s, 2m or "
+                        + "PT10S: " + v);
+            }
+            return d;
         }
     }
 

@@ -146,7 +146,11 @@ final class ResourceLock implements ArmAction {
             };
         }
 
-        /** Parent path (empty for a top-level resource), type and name, as ARM's resource-level lock URLs split them. */
+        /**
+         * Parent path, type and name, as ARM's resource-level lock URLs split them. A top-level resource has an empty
+         * parent path, which the SDK sends as {@code providers/Microsoft.Storage//storageAccounts/…}, as the Azure CLI
+         * does.
+         */
         private String[] resourcePath() {
             String marker = "/providers/" + scope.namespace() + "/";
             String[] p = scope.id().substring(scope.id().indexOf(marker) + marker.length()).split("/");

@@ -17,6 +17,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.publisher.Mono;
 
 import java.time.Clock;
@@ -80,6 +82,19 @@ class AzureConnectorTest {
 
     static int count(RequestPatternBuilder pattern) {
         return arm.server().findAll(pattern).size();
+    }
+
+    /**
+     * Requests to a path as ARM reads it: segment names in any case, empty segments skipped. The SDK's resource-level
+     * lock URL has {@code resourcegroups} and, for a top-level resource, an empty parent path ({@code Microsoft.Storage//}).
+     */
+    static long countAsArmReads(String method, String path) {
+        String wanted = path.toLowerCase(java.util.Locale.ROOT);
+        return arm.server().getAllServeEvents().stream()
+                .filter(e -> e.getRequest().getMethod().getName().equals(method))
+                .map(e -> e.getRequest().getUrl().replaceAll("\\?.*", "").replaceAll("/+", "/")
+                        .toLowerCase(java.util.Locale.ROOT))
+                .filter(wanted::equals).count();
     }
 
     @Test
@@ -231,6 +246,21 @@ class AzureConnectorTest {
         assertThat(azure.verifyReverted(a, applied).ok()).isTrue();
         assertThat(azure.revert(a, applied, key).alreadyReverted()).isTrue();
         assertThat(count(deleteRequestedFor(urlPathEqualTo(path)))).isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {SUBSCRIPTION + "/resourceGroups/res9407", STORAGE_ACCOUNT_ID})
+    void lockResourceWorksAtResourceGroupAndResourceScope(String scope) throws Exception {
+        Action a = action("action", "lock-resource", "scope", scope);
+        assertThat(azure.preview(a).current().get("locks")).isEmpty();
+        String key = "case-13/" + scope;
+        String path = scope + "/providers/Microsoft.Authorization/locks/" + ArmAction.nameFor(key);
+        Applied applied = azure.apply(a, key);
+        assertThat(countAsArmReads("PUT", path)).isEqualTo(1);
+        assertThat(azure.verify(a, applied).ok()).isTrue();
+        assertThat(azure.revert(a, applied, key).alreadyReverted()).isFalse();
+        assertThat(countAsArmReads("DELETE", path)).isEqualTo(1);
+        assertThat(azure.verifyReverted(a, applied).ok()).isTrue();
     }
 
     @Test

@@ -39,6 +39,7 @@ class AzureSettingsTest {
         Map<String, String> m = clientSecret();
         m.put("endpoint", "https://management.usgovcloudapi.net");
         m.put("authority-host", "https://login.microsoftonline.us/");
+        m.put("token-scope", "https://management.core.usgovcloudapi.net/.default");
         m.put("connect-timeout", "PT3S");
         m.put("read-timeout", "1500ms");
         m.put("max-retries", "2");
@@ -49,7 +50,7 @@ class AzureSettingsTest {
         m.put("services.satellite", "Microsoft.Orbital/spacecrafts, Microsoft.Orbital/groundStations");
         AzureSettings s = AzureSettings.from(m);
         assertThat(s.endpoint()).hasToString("https://management.usgovcloudapi.net/");
-        assertThat(s.tokenScope()).isEqualTo("https://management.usgovcloudapi.net/.default");
+        assertThat(s.tokenScope()).isEqualTo("https://management.core.usgovcloudapi.net/.default");
         assertThat(s.connectTimeout()).isEqualTo(Duration.ofSeconds(3));
         assertThat(s.readTimeout()).isEqualTo(Duration.ofMillis(1500));
         assertThat(s.maxRetries()).isEqualTo(2);
@@ -101,8 +102,9 @@ class AzureSettingsTest {
     void plainHttpIsAcceptedOnlyOnLoopback() {
         assertThat(AzureSettings.from(Map.of("endpoint", "http://127.0.0.1:8089")).endpoint())
                 .hasToString("http://127.0.0.1:8089/");
-        assertThat(AzureSettings.from(Map.of("endpoint", "http://localhost:8089/")).endpoint().getHost())
-                .isEqualTo("localhost");
+        AzureSettings local = AzureSettings.from(Map.of("endpoint", "http://localhost:8089/"));
+        assertThat(local.endpoint().getHost()).isEqualTo("localhost");
+        assertThat(local.tokenScope()).isEqualTo("http://localhost:8089/.default");
     }
 
     @Test
