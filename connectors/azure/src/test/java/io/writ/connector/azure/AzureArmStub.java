@@ -1,6 +1,7 @@
 package io.writ.connector.azure;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -27,7 +28,12 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
  * {@link #STORAGE_ACCOUNT_ID} or {@link #COGNITIVE_ACCOUNT_ID}; {@code lock-resource} of the subscription or anything
  * in it; {@code revoke-access} of {@link #ROLE_ASSIGNMENT_NAME}. The stub files under {@code azure-arm-stub/} on the
  * test class path are built from the request and response shapes of Azure's published REST API examples.
- * {@link #server()} gives the WireMock server for extra stubs and for reading its request journal.
+ * {@link #server()} gives the WireMock server for extra stubs and for reading its request journal;
+ * {@link #state(String)} tells what the stub's ARM now holds, by scenario: {@code subscription} ({@code Started} =
+ * Enabled, {@code Disabled}), {@code policy-assignment} ({@code Started}, {@code Assigned}), {@code lock}
+ * ({@code Started}, {@code Locked}), {@code role-assignment} ({@code Started}, {@code Revoked}),
+ * {@code storage-account} ({@code Started}, {@code Isolated}) and {@code cognitive-account} ({@code Started},
+ * {@code Isolated}, {@code Restored}).
  */
 public final class AzureArmStub implements AutoCloseable {
     public static final String SUBSCRIPTION_ID = "83aa47df-e3e9-49ff-877b-94304bf3d3ad";
@@ -89,6 +95,13 @@ public final class AzureArmStub implements AutoCloseable {
 
     public WireMockServer server() {
         return server;
+    }
+
+    /** The current state of one of the stub's scenarios (see the class comment). */
+    public String state(String scenario) {
+        return server.getAllScenarios().getScenarios().stream().filter(s -> s.getName().equals(scenario)).findFirst()
+                .map(Scenario::getState)
+                .orElseThrow(() -> new IllegalArgumentException("no scenario '" + scenario + "' in the stub"));
     }
 
     /** Every scenario back to its first state, the request journal emptied, extra stubs kept. */

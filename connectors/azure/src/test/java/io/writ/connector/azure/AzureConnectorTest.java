@@ -115,6 +115,7 @@ class AzureConnectorTest {
         assertThat(applied.alreadyApplied()).isFalse();
         assertThat(applied.prior().get("state").asText()).isEqualTo("Enabled");
         assertThat(applied.irreversibleAfter()).contains(NOW.plus(Duration.ofDays(90)));
+        assertThat(arm.state("subscription")).isEqualTo("Disabled");
         assertThat(azure.verify(a, applied).ok()).isTrue();
 
         Applied again = azure.apply(a, "case-7/action-0");
@@ -124,6 +125,7 @@ class AzureConnectorTest {
 
         Reverted reverted = azure.revert(a, applied, "case-7/action-0/revert");
         assertThat(reverted.alreadyReverted()).isFalse();
+        assertThat(arm.state("subscription")).isEqualTo("Started");
         assertThat(azure.verifyReverted(a, applied).ok()).isTrue();
         assertThat(azure.verify(a, applied).ok()).as("no longer disabled").isFalse();
         assertThat(azure.revert(a, applied, "case-7/action-0/revert").alreadyReverted()).isTrue();
