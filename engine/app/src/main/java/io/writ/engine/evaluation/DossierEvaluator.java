@@ -2,6 +2,7 @@ package io.writ.engine.evaluation;
 
 import io.micronaut.transaction.TransactionOperations;
 import io.writ.engine.storage.GroupCommit;
+import io.writ.engine.storage.TimeOrderedIds;
 import io.writ.engine.tenants.Dossier;
 import io.writ.engine.tenants.DossierStore;
 import io.writ.engine.tenants.ReporterMask;
@@ -16,7 +17,6 @@ import java.sql.Connection;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * Decides a tenant's newest dossier version: evaluates it with the policy, then stores the decision and
@@ -96,7 +96,7 @@ public class DossierEvaluator {
                     revision, tenantId, d.version());
             throw new Failed();
         }
-        StoredDecision decision = new StoredDecision(UUID.randomUUID().toString(), tenantId, d.version(), d.sha256(),
+        StoredDecision decision = new StoredDecision(TimeOrderedIds.next(), tenantId, d.version(), d.sha256(),
                 revision == null ? "" : revision, result, Instant.now(), micros);
         writer.submit(new Decided(undecided.get(), decision));
         return Optional.of(decision);

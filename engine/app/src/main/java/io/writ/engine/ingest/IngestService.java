@@ -2,6 +2,7 @@ package io.writ.engine.ingest;
 
 import io.micronaut.http.HttpStatus;
 import io.micronaut.transaction.TransactionOperations;
+import io.writ.engine.storage.TimeOrderedIds;
 import io.writ.engine.evaluation.EvaluationScheduler;
 import io.writ.engine.storage.GroupCommit;
 import io.writ.engine.tenants.Dossier;
@@ -28,7 +29,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.UUID;
 
 /**
  * Accepts a validated batch: in one transaction it stores the batch, its signals and a new dossier version
@@ -164,7 +164,7 @@ public class IngestService {
                     continue;
                 }
             }
-            String batchId = UUID.randomUUID().toString();
+            String batchId = TimeOrderedIds.next();
             List<BatchReceipt.TenantVersion> versions = new ArrayList<>(r.byTenant().size());
             r.byTenant().forEach((tenant, signals) -> {
                 long version = next.merge(tenant, 1L, Long::sum);
