@@ -11,7 +11,8 @@ CREATE TABLE tenant_signal (
     -- the signal's index in its batch: the fold's order within one version
     batch_position  INTEGER NOT NULL,
     batch_id        VARCHAR(36) NOT NULL REFERENCES signal_batch (batch_id),
-    signal_json     TEXT NOT NULL,
+    -- VARCHAR, not TEXT: H2 keeps it in the row instead of in its LOB store (a signal is at most 64 KiB of JSON)
+    signal_json     VARCHAR(65536) NOT NULL,
     PRIMARY KEY (tenant_id, dossier_version, batch_position)
 );
 
