@@ -17,6 +17,8 @@ import java.sql.Connection;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * Decides a tenant's newest dossier version: evaluates it with the policy, then stores the decision and
@@ -66,16 +68,18 @@ public class DossierEvaluator {
     }
 
     /**
-     * Decides the tenant's newest version unless it is decided already. Returns the stored decision, or empty
-     * when there was nothing to do. Throws {@link Failed} when the policy could not decide (already logged; the
-     * version stays undecided, and the scheduler tries again).
+     * Decides the tenant's newest version unless it is decided already. The decision is stored by {@code writes},
+     * together with the decisions of other tenants waiting at that moment, while the calling thread moves on. The
+     * future completes when the decision is stored (empty: nothing to decide), or fails with what storing threw.
+     * Throws {@link Failed} when the policy could not decide (already logged; the version stays undecided, and
+     * the scheduler tries again).
      */
-    public Optional<StoredDecision> decideLatest(String tenantId) {
+    public CompletableFuture<Optional<StoredDecision>> decide(String tenantId, Executor writes) {
         // one read transaction (the inner reads join it): one connection from the pool, not two
         Optional<DossierStore.Assembled> undecided = tx.executeRead(status -> dossiers.assembleLatest(tenantId)
                 .filter(a -> !decisions.exists(tenantId, a.dossier().version())));
         if (undecided.isEmpty()) {
-            return Optional.empty();
+            return CompletableFuture.completedFuture(Optional.empty());
         }
         Dossier d = undecided.get().dossier();
         String revision = engine.revision();
@@ -98,8 +102,7 @@ public class DossierEvaluator {
         }
         StoredDecision decision = new StoredDecision(TimeOrderedIds.next(), tenantId, d.version(), d.sha256(),
                 revision == null ? "" : revision, result, Instant.now(), micros);
-        writer.submit(new Decided(undecided.get(), decision));
-        return Optional.of(decision);
+        return writer.submitAsync(new Decided(undecided.get(), decision), writes).thenApply(Optional::of);
     }
 
     /** The policy could not decide; the reason is logged (its message may quote the dossier, so it is not kept). */
