@@ -84,7 +84,7 @@ public class DossierEvaluator {
         Dossier d = undecided.get().dossier();
         String revision = engine.revision();
         long start = System.nanoTime();
-        ObjectValue input = d.value();
+        ObjectValue input = undecided.get().value();
         Value result;
         try {
             result = engine.evaluate(EvaluationController.DECISION, input);
