@@ -51,3 +51,5 @@ CREATE INDEX decision_by_tenant ON decision (tenant_id, dossier_version);
 
 -- A case holds each distinct violation once: a later decision that finds exactly the same adds nothing.
 CREATE INDEX writ_case_evidence_digest ON writ_case_evidence (case_id, violation_digest);
+-- the next evidence number is found at the end of this index (events have it as their primary key)
+CREATE INDEX writ_case_evidence_seq ON writ_case_evidence (case_id, seq);

@@ -39,8 +39,9 @@ import java.util.function.Supplier;
  * and rule at once, the unique index lets one commit and fails the other (ingest evaluates one tenant at a time).
  *
  * <p>The two-approver rule needs the tenant's segment, which a {@link StoredDecision} does not carry (it holds the
- * policy's result, not its input). The sink takes it, first found first, from: the decision's {@code tenant.segment}
- * or {@code segment} field, should the policy echo it; a {@link TenantSegments} bean, if one exists. Independently,
+ * policy's result, not its input). The sink takes it from the decided dossier when the evaluator hands it over;
+ * otherwise, first found first, from: the decision's {@code tenant.segment} or {@code segment} field, should the
+ * policy echo it; a {@link TenantSegments} bean, if one exists. Independently,
  * a violation with the {@code state-security-actor} indicator (which the AUP policy sets for government-defense,
  * government-intelligence and law-enforcement tenants) or of critical severity requires two approvers.
  */
@@ -62,6 +63,13 @@ public class CaseSink implements DecisionSink {
     @Override
     @Transactional(propagation = TransactionDefinition.Propagation.MANDATORY)
     public void onDecision(StoredDecision decision) {
+        onDecision(decision, null);
+    }
+
+    /** With the decided dossier at hand, its {@code tenant.segment} is the one the two-approver rule reads. */
+    @Override
+    @Transactional(propagation = TransactionDefinition.Propagation.MANDATORY)
+    public void onDecision(StoredDecision decision, @Nullable ObjectValue input) {
         if (!(decision.result() instanceof ObjectValue result) || !Severity.needsCase(text(result.get("verdict")))) {
             return;
         }
@@ -93,7 +101,7 @@ public class CaseSink implements DecisionSink {
             @Override
             public String get() {
                 if (!done) {
-                    found = segmentOf(decision, result);
+                    found = segmentOf(decision, result, input);
                     done = true;
                 }
                 return found;
@@ -160,8 +168,11 @@ public class CaseSink implements DecisionSink {
         }
     }
 
-    /** The tenant's segment, as far as the decision or a {@link TenantSegments} bean tells. */
-    private @Nullable String segmentOf(StoredDecision decision, ObjectValue result) {
+    /** The tenant's segment, as far as the decided dossier, the decision or a {@link TenantSegments} bean tells. */
+    private @Nullable String segmentOf(StoredDecision decision, ObjectValue result, @Nullable ObjectValue input) {
+        if (input != null) {
+            return input.get("tenant") instanceof ObjectValue tenant ? text(tenant.get("segment")) : null;
+        }
         if (result.get("tenant") instanceof ObjectValue tenant && text(tenant.get("segment")) != null) {
             return text(tenant.get("segment"));
         }

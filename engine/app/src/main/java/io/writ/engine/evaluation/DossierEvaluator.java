@@ -49,8 +49,8 @@ public class DossierEvaluator {
         this.writer = new GroupCommit<>(this::store, d -> 1, maxGroup);
     }
 
-    /** A decision and the version it decided, ready to store. */
-    private record Decided(DossierStore.Assembled version, StoredDecision decision) {
+    /** A decision, the version it decided and the input the policy saw, ready to store. */
+    private record Decided(DossierStore.Assembled version, StoredDecision decision, ObjectValue input) {
     }
 
     private List<StoredDecision> store(List<Decided> group) {
@@ -60,7 +60,7 @@ public class DossierEvaluator {
                 dossiers.storeSnapshot(status.getConnection(), d.version());
                 decisions.insert(status.getConnection(), d.decision());
                 for (DecisionSink sink : sinks) {
-                    sink.onDecision(d.decision());
+                    sink.onDecision(d.decision(), d.input());
                 }
             }
             return group.stream().map(Decided::decision).toList();
@@ -102,7 +102,7 @@ public class DossierEvaluator {
         }
         StoredDecision decision = new StoredDecision(TimeOrderedIds.next(), tenantId, d.version(), d.sha256(),
                 revision == null ? "" : revision, result, Instant.now(), micros);
-        return writer.submitAsync(new Decided(undecided.get(), decision), writes).thenApply(Optional::of);
+        return writer.submitAsync(new Decided(undecided.get(), decision, input), writes).thenApply(Optional::of);
     }
 
     /** The policy could not decide; the reason is logged (its message may quote the dossier, so it is not kept). */
