@@ -1,6 +1,8 @@
 package io.writ.engine.evaluation;
 
 import io.micronaut.transaction.TransactionOperations;
+import io.writ.engine.audit.AuditLog;
+import io.writ.engine.audit.Entries;
 import io.writ.engine.tenants.Dossier;
 import io.writ.engine.tenants.DossierStore;
 import io.writ.engine.tenants.ReporterMask;
@@ -18,9 +20,9 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Decides a tenant's newest dossier version: evaluates it with the policy, then stores the decision and
- * tells every {@link DecisionSink} in one transaction, so that a case opened from a decision exists exactly
- * when the decision does.
+ * Decides a tenant's newest dossier version: evaluates it with the policy, then stores the decision, appends it
+ * to the audit log and tells every {@link DecisionSink} in one transaction, so that a case opened from a decision
+ * (and each log entry) exists exactly when the decision does.
  */
 @Singleton
 public class DossierEvaluator {
@@ -31,9 +33,11 @@ public class DossierEvaluator {
     private final DecisionStore decisions;
     private final PolicyEngine engine;
     private final List<DecisionSink> sinks;
+    private final AuditLog audit;
 
     public DossierEvaluator(TransactionOperations<Connection> tx, DossierStore dossiers, DecisionStore decisions,
-                            PolicyEngine engine, List<DecisionSink> sinks) {
+                            PolicyEngine engine, List<DecisionSink> sinks, AuditLog audit) {
+        this.audit = audit;
         this.tx = tx;
         this.dossiers = dossiers;
         this.decisions = decisions;
@@ -76,6 +80,7 @@ public class DossierEvaluator {
                 revision == null ? "" : revision, result, Instant.now(), micros);
         tx.executeWrite(status -> {
             decisions.insert(status.getConnection(), decision, d.json());
+            audit.append(Entries.DECISION, Entries.decision(decision, input));
             for (DecisionSink sink : sinks) {
                 sink.onDecision(decision);
             }
