@@ -42,6 +42,7 @@ public class AuditLog implements AutoCloseable {
     public static final String DEFAULT_ORIGIN = "writ.local/audit";
     private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
     private static final int BATCH = 2_000;
+    private static final long GATHER_MILLIS = 5;
 
     private final AuditStore store;
     private final TransactionOperations<Connection> tx;
@@ -138,7 +139,10 @@ public class AuditLog implements AutoCloseable {
     private void run() {
         while (running) {
             try {
-                wake.tryAcquire(poll.toMillis(), TimeUnit.MILLISECONDS);
+                if (wake.tryAcquire(poll.toMillis(), TimeUnit.MILLISECONDS)) {
+                    // let the commits of a busy moment gather: one pass, one checkpoint and one commit for all of them
+                    Thread.sleep(GATHER_MILLIS);
+                }
                 wake.drainPermits();
                 if (running) {
                     sync();
