@@ -121,9 +121,23 @@ public class AuditLog implements AutoCloseable {
     public String sync() {
         sequencing.lock();
         try {
-            while (pass() > 0) {
-                // until the queue is empty
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    while (pass() > 0) {
+                        // until the queue is empty
+                    }
+                    break;
+                } catch (RuntimeException e) {
+                    // another instance's sequencer took these leaf indices first: start again on its tree
+                    if (attempt == 5) {
+                        throw e;
+                    }
+                    Thread.sleep(20L * attempt);
+                }
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while sequencing the audit log", e);
         } finally {
             sequencing.unlock();
         }

@@ -22,7 +22,7 @@ import java.nio.file.attribute.PosixFilePermissions;
  * Its name must be the log's origin ({@code writ.log.origin}). Only file paths and the public key are logged.
  */
 @Factory
-class LogKeys {
+public class LogKeys {
     static final String FILE = "log-signing-key";
     private static final Logger LOG = LoggerFactory.getLogger(LogKeys.class);
 
@@ -48,6 +48,11 @@ class LogKeys {
         }
         LOG.info("audit log '{}' signs its checkpoints with the key in {}; verifier key {}", origin, file, key.verifier());
         return key;
+    }
+
+    /** Writes a new signing key named {@code origin} to {@code file} (owner-only) and returns its verifier key. */
+    public static String createKeyFile(Path file, String origin) {
+        return loadOrCreate(file, origin).verifier().toString();
     }
 
     /** Reads the key file, creating it with a new key named {@code origin} when there is none. */

@@ -1,5 +1,6 @@
 package io.writ.engine.cli;
 
+import io.writ.engine.audit.LogKeys;
 import io.writ.engine.audit.LogVerifier;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -14,7 +15,7 @@ import java.util.concurrent.Callable;
 
 /** {@code writ log}: the auditor's tools for the audit log. */
 @Command(name = "log", mixinStandardHelpOptions = true, description = "Audit log tools.",
-        subcommands = LogCommand.Verify.class)
+        subcommands = {LogCommand.Verify.class, LogCommand.Keygen.class})
 public final class LogCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -22,6 +23,40 @@ public final class LogCommand implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /**
+     * {@code writ log keygen --origin NAME --out FILE}: a new checkpoint signing key for production
+     * ({@code writ.log.signing-key-file}), written readable by the owner only; prints only the verifier key.
+     */
+    @Command(name = "keygen", mixinStandardHelpOptions = true,
+            description = "Create a checkpoint signing key file; print its verifier key.")
+    public static final class Keygen implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--origin", required = true, description = "The log's origin (writ.log.origin), e.g. writ.example.com/audit")
+        String origin;
+
+        @Option(names = "--out", required = true, description = "Where to write the key; must not exist yet.")
+        Path out;
+
+        @Override
+        public Integer call() {
+            PrintWriter w = spec.commandLine().getOut();
+            if (java.nio.file.Files.exists(out)) {
+                spec.commandLine().getErr().println("writ log keygen: " + out + " exists; a signing key is never overwritten");
+                return 2;
+            }
+            try {
+                w.println(LogKeys.createKeyFile(out, origin));
+                w.flush();
+                return 0;
+            } catch (IllegalArgumentException e) {
+                spec.commandLine().getErr().println("writ log keygen: " + e.getMessage());
+                return 2;
+            }
+        }
     }
 
     /**

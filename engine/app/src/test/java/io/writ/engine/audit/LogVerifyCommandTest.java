@@ -217,4 +217,19 @@ class LogVerifyCommandTest {
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).contains("FAILED");
     }
+
+    @Test
+    void keygenWritesAKeyTheServiceCanLoadAndPrintsOnlyItsVerifierKey() throws Exception {
+        Path file = dir.resolve("prod-signing-key");
+        Run r = writ("log", "keygen", "--origin", "writ.example.com/audit", "--out", file.toString());
+        assertThat(r.exit()).as(r.out()).isZero();
+        VerifierKey printed = VerifierKey.parse(r.out().strip());
+        String secret = Files.readString(file).strip();
+        assertThat(LogKey.parse(secret).verifier()).isEqualTo(printed);
+        assertThat(r.out()).doesNotContain(secret.substring(secret.lastIndexOf('+') + 1));
+        assertThat(java.nio.file.Files.getPosixFilePermissions(file)).containsExactlyInAnyOrder(
+                java.nio.file.attribute.PosixFilePermission.OWNER_READ, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+        assertThat(writ("log", "keygen", "--origin", "writ.example.com/audit", "--out", file.toString()).exit()).isEqualTo(2);
+        assertThat(Files.readString(file).strip()).isEqualTo(secret);
+    }
 }
