@@ -12,8 +12,10 @@ import io.micronaut.http.server.types.files.StreamedFile;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
+import io.micronaut.transaction.TransactionOperations;
 import io.writ.engine.web.Problem;
 
+import java.sql.Connection;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
@@ -36,10 +38,12 @@ public class AuditController {
 
     private final AuditLog log;
     private final AuditReader reader;
+    private final TransactionOperations<Connection> tx;
 
-    public AuditController(AuditLog log, AuditReader reader) {
+    public AuditController(AuditLog log, AuditReader reader, TransactionOperations<Connection> tx) {
         this.log = log;
         this.reader = reader;
+        this.tx = tx;
     }
 
     /** The newest checkpoint as a C2SP signed note ({@code text/plain}). */
@@ -66,6 +70,11 @@ public class AuditController {
     @Get(uri = "/proofs/inclusion", produces = MediaType.APPLICATION_JSON)
     public String inclusion(@Nullable String index, @Nullable String size) {
         long i = number("index", required("index", index));
+        // one read transaction for the size and the proof: one connection, not two
+        return tx.executeRead(s -> inclusion(i, size));
+    }
+
+    private String inclusion(long i, @Nullable String size) {
         long latest = reader.size();
         long n = size == null ? latest : number("size", size);
         within("size", n, latest);
@@ -79,6 +88,10 @@ public class AuditController {
     @Get(uri = "/proofs/consistency", produces = MediaType.APPLICATION_JSON)
     public String consistency(@Nullable String from, @Nullable String to) {
         long m = number("from", required("from", from));
+        return tx.executeRead(s -> consistency(m, to));
+    }
+
+    private String consistency(long m, @Nullable String to) {
         long latest = reader.size();
         long n = to == null ? latest : number("to", to);
         within("to", n, latest);

@@ -184,6 +184,7 @@ public class AuditLog implements AutoCloseable {
     /** One sequencing transaction; returns how many entries it appended. */
     private int pass() {
         Frontier[] next = new Frontier[1];
+        List<AuditStore.Node> written = new ArrayList<>();
         int appended;
         try {
             appended = tx.executeWrite(status -> {
@@ -211,6 +212,7 @@ public class AuditLog implements AutoCloseable {
                 store.append(leaves, queued, nodes, new SignedCheckpoint(head.size(), head.root(), head.sign(key)),
                         Instant.now());
                 next[0] = f;
+                written.addAll(nodes);
                 return queued.size();
             });
         } catch (RuntimeException e) {
@@ -218,6 +220,10 @@ public class AuditLog implements AutoCloseable {
             throw e;
         }
         frontier = next[0];
+        // only once committed: a rolled-back pass's nodes were never the log's
+        for (AuditStore.Node n : written) {
+            store.remember(n.level(), n.index(), n.hash());
+        }
         return appended;
     }
 

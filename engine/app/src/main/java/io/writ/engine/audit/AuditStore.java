@@ -126,13 +126,25 @@ class AuditStore {
                 rs -> new SignedCheckpoint(rs.getLong(1), rs.getBytes(2), rs.getString(3)), size).stream().findFirst();
     }
 
-    /** Node hashes by (level, index), one prepared statement for all of them. */
+    /** Node hashes by (level, index), one prepared statement for all of them; the upper levels from memory. */
     Merkle.Nodes nodes(Connection c) {
         return new Merkle.Nodes() {
             private PreparedStatement ps;
 
             @Override
             public byte[] node(int level, long index) {
+                if (level < CACHED_LEVEL) {
+                    return read(level, index);
+                }
+                byte[] h = upper.get(key(level, index));
+                if (h == null) {
+                    h = read(level, index);
+                    remember(level, index, h);
+                }
+                return h;
+            }
+
+            private byte[] read(int level, long index) {
                 try {
                     if (ps == null) {
                         ps = c.prepareStatement("SELECT node_hash FROM audit_node WHERE tree_level = ? AND node_index = ?");
@@ -150,6 +162,29 @@ class AuditStore {
                 }
             }
         };
+    }
+
+    /**
+     * Hashes of complete subtrees of 2^CACHED_LEVEL leaves and more. They never change once written, so they can be
+     * kept without invalidation: about 2n/2^CACHED_LEVEL of them for n leaves (some 8,000 for a million), which
+     * leaves a proof with at most CACHED_LEVEL database reads.
+     */
+    static final int CACHED_LEVEL = 8;
+    private static final int CACHE_LIMIT = 1 << 18;
+    private final java.util.concurrent.ConcurrentHashMap<Long, byte[]> upper = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static long key(int level, long index) {
+        return ((long) level << 56) | index;
+    }
+
+    /** Keeps an upper-level node hash (the sequencer hands over those it writes). */
+    void remember(int level, long index, byte[] hash) {
+        if (level >= CACHED_LEVEL) {
+            if (upper.size() >= CACHE_LIMIT) {
+                upper.clear(); // a log of some 30 million entries: start over rather than track use
+            }
+            upper.put(key(level, index), hash);
+        }
     }
 
     Connection connection() {

@@ -84,6 +84,33 @@ class AuditLogTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgres"})
+    void proofsFromStoredAndRememberedNodesOfALargerTree(String db) {
+        ApplicationContext ctx = ctx(db);
+        for (int t = 0; t < 6; t++) {
+            String[] bodies = new String[100];
+            java.util.Arrays.setAll(bodies, i -> "{\"n\": " + i + "}");
+            append(ctx, "test.many", bodies);
+        }
+        Checkpoint cp = checkedCheckpoint(ctx);
+        assertThat(cp.size()).isGreaterThan(1 << AuditStore.CACHED_LEVEL);
+        List<byte[]> hashes = leafHashes(leaves(ctx));
+        AuditReader reader = ctx.getBean(AuditReader.class);
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < 60; i++) {
+            int size = 1 + random.nextInt((int) cp.size());
+            int index = random.nextInt(size);
+            byte[] root = ReferenceMerkle.mth(hashes.subList(0, size));
+            assertThat(reader.root(size)).isEqualTo(root);
+            assertThat(ReferenceMerkle.verifyInclusion(index, size, hashes.get(index), reader.inclusionProof(index, size), root))
+                    .as("leaf %d of %d", index, size).isTrue();
+            int from = 1 + random.nextInt(size);
+            assertThat(ReferenceMerkle.verifyConsistency(from, size, ReferenceMerkle.mth(hashes.subList(0, from)), root,
+                    reader.consistencyProof(from, size))).as("%d -> %d", from, size).isTrue();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
     void aRolledBackChangeLeavesNoEntry(String db) {
         ApplicationContext ctx = ctx(db);
         long before = checkedCheckpoint(ctx).size();
