@@ -89,18 +89,30 @@ public final class AuditLoadDriver {
         log.sync();
         long warm = reader.size();
         AtomicLong appended = new AtomicLong();
+        long cpu0 = cpuNanos();
         long t0 = System.nanoTime();
         run(tx, log, seconds, writers, perTransaction, appended);
         double elapsed = (System.nanoTime() - t0) / 1e9;
         long s0 = System.nanoTime();
         log.sync();
         double drain = (System.nanoTime() - s0) / 1e9;
+        double cpu = (cpuNanos() - cpu0) / 1e9;
         long sequenced = reader.size() - warm;
         System.out.printf("appends: %d writers, %d per transaction, %d s: %d committed, %.0f appends/s%n", writers,
                 perTransaction, seconds, appended.get(), appended.get() / elapsed);
         System.out.printf("sequencer: %d entries are leaves under a signed checkpoint %.2f s after the last commit "
                 + "(%.0f leaves/s over the run and the drain); %d entries before the run%n",
                 sequenced, drain, sequenced / (elapsed + drain), warm - before);
+        // the machine is shared: CPU time says what the work costs, whatever else runs beside it
+        System.out.printf("cpu: %.1f s of CPU for %d appends (driver, mask, canonical form, H2, sequencer, signing): "
+                + "%.0f µs each, %.0f appends per CPU-second; load average %.1f%n", cpu, appended.get(),
+                cpu * 1e6 / appended.get(), appended.get() / cpu,
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    }
+
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static void run(TransactionOperations<Connection> tx, AuditLog log, int seconds, int writers, int perTransaction,
