@@ -3,6 +3,8 @@ package io.writ.engine.evaluation;
 import io.micronaut.transaction.TransactionOperations;
 import io.writ.engine.audit.AuditLog;
 import io.writ.engine.audit.Entries;
+import io.writ.engine.storage.GroupCommit;
+import io.writ.engine.storage.TimeOrderedIds;
 import io.writ.engine.tenants.Dossier;
 import io.writ.engine.tenants.DossierStore;
 import io.writ.engine.tenants.ReporterMask;
@@ -17,12 +19,14 @@ import java.sql.Connection;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * Decides a tenant's newest dossier version: evaluates it with the policy, then stores the decision, appends it
  * to the audit log and tells every {@link DecisionSink} in one transaction, so that a case opened from a decision
- * (and each log entry) exists exactly when the decision does.
+ * (and each log entry) exists exactly when the decision does. Decisions of other tenants ready at the same moment share that transaction (a
+ * {@link GroupCommit}); if it fails, each is stored alone, so one tenant's failure is only its own.
  */
 @Singleton
 public class DossierEvaluator {
@@ -33,34 +37,59 @@ public class DossierEvaluator {
     private final DecisionStore decisions;
     private final PolicyEngine engine;
     private final List<DecisionSink> sinks;
+    /** Decisions of different tenants that are ready at the same time are stored in one transaction. */
+    private final GroupCommit<Decided, StoredDecision> writer;
     private final AuditLog audit;
 
     public DossierEvaluator(TransactionOperations<Connection> tx, DossierStore dossiers, DecisionStore decisions,
-                            PolicyEngine engine, List<DecisionSink> sinks, AuditLog audit) {
+                            PolicyEngine engine, List<DecisionSink> sinks, AuditLog audit,
+                            @io.micronaut.context.annotation.Value("${writ.evaluation.max-group:64}") int maxGroup) {
         this.audit = audit;
         this.tx = tx;
         this.dossiers = dossiers;
         this.decisions = decisions;
         this.engine = engine;
         this.sinks = sinks;
+        this.writer = new GroupCommit<>(this::store, d -> 1, maxGroup);
+    }
+
+    /** A decision and the version it decided, ready to store. */
+    private record Decided(DossierStore.Assembled version, StoredDecision decision) {
+    }
+
+    private List<StoredDecision> store(List<Decided> group) {
+        return tx.executeWrite(status -> {
+            for (Decided d : group) {
+                // the decision names its input by version and hash; the signals reproduce it
+                dossiers.storeSnapshot(status.getConnection(), d.version());
+                decisions.insert(status.getConnection(), d.decision());
+                audit.append(Entries.DECISION, Entries.decision(d.decision(), d.version().value()));
+                for (DecisionSink sink : sinks) {
+                    sink.onDecision(d.decision());
+                }
+            }
+            return group.stream().map(Decided::decision).toList();
+        });
     }
 
     /**
-     * Decides the tenant's newest version unless it is decided already. Returns the stored decision, or empty
-     * when there was nothing to do or the policy could not decide (logged; the version stays undecided and
-     * is tried again on the next batch or restart).
+     * Decides the tenant's newest version unless it is decided already. The decision is stored by {@code writes},
+     * together with the decisions of other tenants waiting at that moment, while the calling thread moves on. The
+     * future completes when the decision is stored (empty: nothing to decide), or fails with what storing threw.
+     * Throws {@link Failed} when the policy could not decide (already logged; the version stays undecided, and
+     * the scheduler tries again).
      */
-    public Optional<StoredDecision> decideLatest(String tenantId) {
+    public CompletableFuture<Optional<StoredDecision>> decide(String tenantId, Executor writes) {
         // one read transaction (the inner reads join it): one connection from the pool, not two
-        Optional<Dossier> undecided = tx.executeRead(status -> dossiers.latest(tenantId)
-                .filter(d -> !decisions.exists(tenantId, d.version())));
+        Optional<DossierStore.Assembled> undecided = tx.executeRead(status -> dossiers.assembleLatest(tenantId)
+                .filter(a -> !decisions.exists(tenantId, a.dossier().version())));
         if (undecided.isEmpty()) {
-            return Optional.empty();
+            return CompletableFuture.completedFuture(Optional.empty());
         }
-        Dossier d = undecided.get();
+        Dossier d = undecided.get().dossier();
         String revision = engine.revision();
         long start = System.nanoTime();
-        ObjectValue input = d.value();
+        ObjectValue input = undecided.get().value();
         Value result;
         try {
             result = engine.evaluate(EvaluationController.DECISION, input);
@@ -68,24 +97,23 @@ public class DossierEvaluator {
             // the dossier is never logged, and an error quoting it has its reporters masked
             LOG.error("evaluation of tenant {} dossier version {} failed: {}", tenantId, d.version(),
                     ReporterMask.scrub(e.getMessage(), input));
-            return Optional.empty();
+            throw new Failed();
         }
         long micros = (System.nanoTime() - start) / 1_000;
         if (result == null) {
             LOG.error("the policy bundle (revision '{}') produced no decision for tenant {} dossier version {}",
                     revision, tenantId, d.version());
-            return Optional.empty();
+            throw new Failed();
         }
-        StoredDecision decision = new StoredDecision(UUID.randomUUID().toString(), tenantId, d.version(), d.sha256(),
+        StoredDecision decision = new StoredDecision(TimeOrderedIds.next(), tenantId, d.version(), d.sha256(),
                 revision == null ? "" : revision, result, Instant.now(), micros);
-        tx.executeWrite(status -> {
-            decisions.insert(status.getConnection(), decision, d.json());
-            audit.append(Entries.DECISION, Entries.decision(decision, input));
-            for (DecisionSink sink : sinks) {
-                sink.onDecision(decision);
-            }
-            return null;
-        });
-        return Optional.of(decision);
+        return writer.submitAsync(new Decided(undecided.get(), decision), writes).thenApply(Optional::of);
+    }
+
+    /** The policy could not decide; the reason is logged (its message may quote the dossier, so it is not kept). */
+    public static final class Failed extends RuntimeException {
+        Failed() {
+            super("the policy could not decide (see the log)", null, false, false);
+        }
     }
 }
