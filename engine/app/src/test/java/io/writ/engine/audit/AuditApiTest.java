@@ -36,6 +36,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 @MicronautTest(environments = "test", transactional = false)
 @Property(name = "writ.test.recording-sink", value = "true")
+@Property(name = "writ.evaluation.retry-attempts", value = "1")
+@Property(name = "writ.evaluation.retry-backoff", value = "50ms")
 class AuditApiTest {
     @Inject
     @Client("/")
@@ -116,7 +118,7 @@ class AuditApiTest {
                 .contentType("application/json").bearerAuth(token("pipeline")), String.class);
         assertThat(scheduler.awaitIdle(Duration.ofSeconds(20))).isTrue();
         // once more in this thread, so that the failure is seen here and not only in the scheduler's log
-        assertThatThrownBy(() -> ctx.getBean(DossierEvaluator.class).decideLatest(t)).isNotNull();
+        assertThatThrownBy(() -> ctx.getBean(DossierEvaluator.class).decide(t, Runnable::run).join()).isNotNull();
         log.sync();
         assertThat(ctx.getBean(DecisionStore.class).count(t)).isZero();
         assertThat(view("tenant=" + t)).isEmpty();
