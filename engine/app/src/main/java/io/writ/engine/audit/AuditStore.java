@@ -58,10 +58,6 @@ class AuditStore {
                 rs -> new Queued(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), instant(rs, 5), rs.getString(6)));
     }
 
-    long queueLength() {
-        return many("SELECT COUNT(*) FROM audit_queue", rs -> rs.getLong(1)).getFirst();
-    }
-
     /** Moves sequenced entries into the log: their leaves and new nodes inserted, their queue rows gone. */
     void append(List<LogEntry> leaves, List<Queued> from, List<Node> nodes, SignedCheckpoint checkpoint, Instant signedAt) {
         try {
@@ -119,11 +115,6 @@ class AuditStore {
     Optional<SignedCheckpoint> latestCheckpoint() {
         return many("SELECT tree_size, root_hash, note FROM audit_checkpoint ORDER BY tree_size DESC LIMIT 1",
                 rs -> new SignedCheckpoint(rs.getLong(1), rs.getBytes(2), rs.getString(3))).stream().findFirst();
-    }
-
-    Optional<SignedCheckpoint> checkpoint(long size) {
-        return many("SELECT tree_size, root_hash, note FROM audit_checkpoint WHERE tree_size = ?",
-                rs -> new SignedCheckpoint(rs.getLong(1), rs.getBytes(2), rs.getString(3)), size).stream().findFirst();
     }
 
     /** Node hashes by (level, index), one prepared statement for all of them; the upper levels from memory. */
