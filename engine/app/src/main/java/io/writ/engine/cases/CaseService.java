@@ -4,6 +4,7 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.transaction.annotation.ReadOnly;
 import io.micronaut.transaction.annotation.Transactional;
+import io.writ.engine.audit.AuditLog;
 import io.writ.engine.web.Problem;
 import io.writ.rego.value.ArrayValue;
 import io.writ.rego.value.ObjectValue;
@@ -31,9 +32,11 @@ public class CaseService {
     static final int MAX_REASON = 4000;
 
     private final CaseStore store;
+    private final AuditLog audit;
 
-    CaseService(CaseStore store) {
+    CaseService(CaseStore store, AuditLog audit) {
         this.store = store;
+        this.audit = audit;
     }
 
     /** Who makes a move: the token's subject and roles. */
@@ -137,7 +140,9 @@ public class CaseService {
         if (approval != null) {
             store.addApproval(id, moved.proposalRound(), approval);
         }
-        store.addEvent(id, new CaseRecord.Event(t.wire(), actor.name(), c.status().wire(), moved.status().wire(), reason, now));
+        var event = new CaseRecord.Event(t.wire(), actor.name(), c.status().wire(), moved.status().wire(), reason, now);
+        store.addEvent(id, event);
+        audit.append(CaseAudit.kind(t.wire()), CaseAudit.entry(moved, event, approval, null, List.of()));
         return store.load(id).orElseThrow();
     }
 

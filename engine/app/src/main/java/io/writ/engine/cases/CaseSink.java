@@ -3,6 +3,7 @@ package io.writ.engine.cases;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.transaction.TransactionDefinition;
 import io.micronaut.transaction.annotation.Transactional;
+import io.writ.engine.audit.AuditLog;
 import io.writ.engine.storage.TimeOrderedIds;
 import io.writ.engine.evaluation.DecisionSink;
 import io.writ.engine.evaluation.StoredDecision;
@@ -54,10 +55,12 @@ public class CaseSink implements DecisionSink {
 
     private final CaseStore store;
     private final @Nullable TenantSegments segments;
+    private final AuditLog audit;
 
-    CaseSink(CaseStore store, @Nullable TenantSegments segments) {
+    CaseSink(CaseStore store, @Nullable TenantSegments segments, AuditLog audit) {
         this.store = store;
         this.segments = segments;
+        this.audit = audit;
     }
 
     @Override
@@ -132,6 +135,7 @@ public class CaseSink implements DecisionSink {
 
         Optional<CaseRow> open = store.findOpenForUpdate(decision.tenantId(), rule);
         CaseRow current;
+        CaseRecord.Event event = null;
         if (open.isPresent()) {
             current = open.get();
         } else {
@@ -140,31 +144,36 @@ public class CaseSink implements DecisionSink {
             current = new CaseRow(TimeOrderedIds.next(), decision.tenantId(), segment, rule, clause, severity,
                     verdict, CaseStatus.OPEN, null, 1, twoApprovers, scope, 0, null, now, now);
             store.insert(current);
-            store.addEvent(current.id(), new CaseRecord.Event("open", SYSTEM_ACTOR, null, CaseStatus.OPEN.wire(),
-                    "decision " + decision.decisionId() + " found " + violations.size() + " violation(s) of " + rule, now));
+            event = new CaseRecord.Event("open", SYSTEM_ACTOR, null, CaseStatus.OPEN.wire(),
+                    "decision " + decision.decisionId() + " found " + violations.size() + " violation(s) of " + rule, now);
+            store.addEvent(current.id(), event);
             LOG.info("case {} opened: tenant {} rule {} decision {}", current.id(), decision.tenantId(), rule, decision.decisionId());
         }
-        int added = 0;
+        List<String> added = new ArrayList<>();
         for (ObjectValue v : violations) {
             String vVerdict = Optional.ofNullable(text(v.get("verdict"))).orElse(decisionVerdict);
             var evidence = new CaseRecord.Evidence(decision.decisionId(), decision.dossierVersion(),
                     decision.bundleRevision(), decision.decidedAt(), vVerdict, text(v.get("severity")), v, now);
             if (store.addEvidence(current.id(), evidence, digest(v))) {
-                added++;
+                added.add(digest(v));
             }
         }
-        if (open.isPresent() && added > 0) {
+        if (open.isPresent() && !added.isEmpty()) {
             CaseRow c = open.get();
             String segment = segmentOf.get();
             boolean twoApprovers = twoApproversAnyway || securitySegment(segment);
-            CaseRow updated = c.withEvidence(segment != null ? segment : c.tenantSegment(), c.twoApprovers() || twoApprovers,
+            current = c.withEvidence(segment != null ? segment : c.tenantSegment(), c.twoApprovers() || twoApprovers,
                     clause != null ? clause : c.clause(), severity, verdict, scope != null ? scope : c.scope(),
                     c.version() + 1, now);
             // the row is locked (FOR UPDATE), so the version cannot have moved since it was read
-            store.update(updated, c.version());
-            store.addEvent(c.id(), new CaseRecord.Event("evidence", SYSTEM_ACTOR, c.status().wire(), c.status().wire(),
-                    "decision " + decision.decisionId() + " added " + added + " violation(s)", now));
-            LOG.info("case {}: {} violation(s) added by decision {}", c.id(), added, decision.decisionId());
+            store.update(current, c.version());
+            event = new CaseRecord.Event("evidence", SYSTEM_ACTOR, c.status().wire(), c.status().wire(),
+                    "decision " + decision.decisionId() + " added " + added.size() + " violation(s)", now);
+            store.addEvent(c.id(), event);
+            LOG.info("case {}: {} violation(s) added by decision {}", c.id(), added.size(), decision.decisionId());
+        }
+        if (event != null) {
+            audit.append(CaseAudit.kind(event.name()), CaseAudit.entry(current, event, null, decision.decisionId(), added));
         }
     }
 

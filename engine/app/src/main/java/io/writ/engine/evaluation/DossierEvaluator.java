@@ -1,6 +1,8 @@
 package io.writ.engine.evaluation;
 
 import io.micronaut.transaction.TransactionOperations;
+import io.writ.engine.audit.AuditLog;
+import io.writ.engine.audit.Entries;
 import io.writ.engine.storage.GroupCommit;
 import io.writ.engine.storage.TimeOrderedIds;
 import io.writ.engine.tenants.Dossier;
@@ -21,9 +23,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
- * Decides a tenant's newest dossier version: evaluates it with the policy, then stores the decision and
- * tells every {@link DecisionSink} in one transaction, so that a case opened from a decision exists exactly
- * when the decision does. Decisions of other tenants ready at the same moment share that transaction (a
+ * Decides a tenant's newest dossier version: evaluates it with the policy, then stores the decision, appends it
+ * to the audit log and tells every {@link DecisionSink} in one transaction, so that a case opened from a decision
+ * (and each log entry) exists exactly when the decision does. Decisions of other tenants ready at the same moment share that transaction (a
  * {@link GroupCommit}); if it fails, each is stored alone, so one tenant's failure is only its own.
  */
 @Singleton
@@ -37,10 +39,12 @@ public class DossierEvaluator {
     private final List<DecisionSink> sinks;
     /** Decisions of different tenants that are ready at the same time are stored in one transaction. */
     private final GroupCommit<Decided, StoredDecision> writer;
+    private final AuditLog audit;
 
     public DossierEvaluator(TransactionOperations<Connection> tx, DossierStore dossiers, DecisionStore decisions,
-                            PolicyEngine engine, List<DecisionSink> sinks,
+                            PolicyEngine engine, List<DecisionSink> sinks, AuditLog audit,
                             @io.micronaut.context.annotation.Value("${writ.evaluation.max-group:64}") int maxGroup) {
+        this.audit = audit;
         this.tx = tx;
         this.dossiers = dossiers;
         this.decisions = decisions;
@@ -59,6 +63,7 @@ public class DossierEvaluator {
                 // the decision names its input by version and hash; the signals reproduce it
                 dossiers.storeSnapshot(status.getConnection(), d.version());
                 decisions.insert(status.getConnection(), d.decision());
+                audit.append(Entries.DECISION, Entries.decision(d.decision(), d.version().value()));
                 for (DecisionSink sink : sinks) {
                     sink.onDecision(d.decision(), d.input());
                 }
