@@ -14,7 +14,9 @@ import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,21 +28,34 @@ import java.util.TreeMap;
  * tenant's signals up to it ({@link DossierMerger}), assembled on read from the newest stored snapshot at or
  * below it. The evaluator stores a snapshot ({@link #storeSnapshot}) once {@code writ.dossier.snapshot-after} signals have
  * piled up on top of the last one, so a read folds a bounded number of signals and a decision does not write a
- * whole dossier. The write methods take the caller's connection:
- * they are part of a batch's or a decision's transaction.
+ * whole dossier. The newest assembled version of recently active tenants is also kept in memory
+ * ({@code writ.dossier.cache-size} tenants), so the next assembly folds only the signals since that version: a
+ * version never changes once accepted, so a remembered one stays right (also beside other service instances).
+ * The write methods take the caller's connection: they are part of a batch's or a decision's transaction.
  */
 @Singleton
 public class DossierStore {
     private final TransactionOperations<Connection> tx;
     private final int snapshotAfter;
+    /** Tenant → its newest assembled version, least recently used first. */
+    private final Map<String, Assembled> recent;
 
     /**
      * @param snapshotAfter how many signals folded on top of a snapshot make the next one worth storing
      *                      ({@code writ.dossier.snapshot-after}, 64)
+     * @param cacheSize     how many tenants' newest assembled versions are kept in memory
+     *                      ({@code writ.dossier.cache-size}, 2000; 0 keeps none)
      */
-    public DossierStore(TransactionOperations<Connection> tx, @Value("${writ.dossier.snapshot-after:64}") int snapshotAfter) {
+    public DossierStore(TransactionOperations<Connection> tx, @Value("${writ.dossier.snapshot-after:64}") int snapshotAfter,
+                        @Value("${writ.dossier.cache-size:2000}") int cacheSize) {
         this.tx = tx;
         this.snapshotAfter = snapshotAfter;
+        this.recent = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Assembled> eldest) {
+                return size() > cacheSize;
+            }
+        });
     }
 
     /** A tenant's signals from one batch, in batch order, appended as one version of the tenant's dossier. */
@@ -55,7 +70,7 @@ public class DossierStore {
      * An assembled version.
      *
      * @param batchId the batch that made this version (what a snapshot row cites)
-     * @param folded  how many signals were folded on top of the newest snapshot (0: this version is stored)
+     * @param folded  how many signals lie between the newest stored snapshot and this version (0: it is stored)
      * @param folds   the fold's result, the dossier as a value (null when it came from a snapshot as text)
      */
     public record Assembled(Dossier dossier, String batchId, int folded, ObjectValue folds) {
@@ -75,7 +90,7 @@ public class DossierStore {
         return tx.executeRead(status -> assembleLatest(status.getConnection(), tenantId));
     }
 
-    private static Optional<Assembled> assembleLatest(Connection c, String tenantId) {
+    private Optional<Assembled> assembleLatest(Connection c, String tenantId) {
         try (PreparedStatement s = c.prepareStatement("SELECT dossier_version, updated_at FROM tenant_head WHERE tenant_id = ?")) {
             s.setString(1, tenantId);
             try (ResultSet rs = s.executeQuery()) {
@@ -88,10 +103,22 @@ public class DossierStore {
     }
 
     /**
-     * Folds the signals after the newest snapshot at or below {@code version} into it; {@code createdAt} is when
-     * the version was accepted (the head moved there).
+     * Folds the signals after the remembered version, or else after the newest snapshot at or below {@code version},
+     * into it; {@code createdAt} is when the version was accepted (the head moved there).
      */
-    private static Assembled assemble(Connection c, String tenantId, long version, OffsetDateTime createdAt)
+    private Assembled assemble(Connection c, String tenantId, long version, OffsetDateTime createdAt) throws SQLException {
+        Assembled cached = recent.get(tenantId);
+        if (cached != null && cached.dossier().version() == version) {
+            return cached;
+        }
+        Assembled a = cached != null && cached.dossier().version() < version
+                ? fold(c, tenantId, cached.dossier().version(), cached.value(), cached.folded(), version, createdAt)
+                : assembleFromSnapshot(c, tenantId, version, createdAt);
+        recent.merge(tenantId, a, (old, now) -> old.dossier().version() > now.dossier().version() ? old : now);
+        return a;
+    }
+
+    private static Assembled assembleFromSnapshot(Connection c, String tenantId, long version, OffsetDateTime createdAt)
             throws SQLException {
         long base = 0;
         ObjectValue dossier = null;
@@ -112,6 +139,12 @@ public class DossierStore {
                 }
             }
         }
+        return fold(c, tenantId, base, dossier, 0, version, createdAt);
+    }
+
+    /** Folds the signals of versions {@code base+1 .. version} into {@code dossier} (the version {@code base}). */
+    private static Assembled fold(Connection c, String tenantId, long base, ObjectValue dossier, int foldedBefore,
+                                  long version, OffsetDateTime createdAt) throws SQLException {
         List<ObjectValue> signals = new ArrayList<>();
         String batchId = null;
         try (PreparedStatement s = c.prepareStatement("SELECT signal_json, batch_id FROM tenant_signal WHERE tenant_id = ? "
@@ -131,8 +164,8 @@ public class DossierStore {
         }
         ObjectValue folded = DossierMerger.merge(dossier, tenantId, signals);
         String json = folded.toJsonString();
-        return new Assembled(new Dossier(tenantId, version, json, Dossier.sha256(json), createdAt), batchId, signals.size(),
-                folded);
+        return new Assembled(new Dossier(tenantId, version, json, Dossier.sha256(json), createdAt), batchId,
+                foldedBefore + signals.size(), folded);
     }
 
     /**
@@ -156,6 +189,9 @@ public class DossierStore {
         } catch (SQLException e) {
             throw new StoreException(e);
         }
+        // counted from here on; should the transaction roll back, the next snapshot only comes later
+        recent.computeIfPresent(d.tenantId(), (t, r) -> r.dossier().version() == d.version()
+                ? new Assembled(r.dossier(), r.batchId(), 0, r.folds()) : r);
     }
 
     /**

@@ -18,6 +18,7 @@ import io.writ.rego.value.StringValue;
 import io.writ.rego.value.Value;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.sql.Connection;
@@ -42,12 +43,19 @@ class IngestStoreTest {
     private ApplicationContext ctx;
 
     private ApplicationContext start(String db) {
+        return start(db, Map.of());
+    }
+
+    private ApplicationContext start(String db, Map<String, Object> extra) {
         String name = "i" + UUID.randomUUID().toString().replace("-", "");
-        return start(new HashMap<>(db.equals("h2") ? Databases.h2(name) : Databases.postgres(name)));
+        Map<String, Object> props = new HashMap<>(db.equals("h2") ? Databases.h2(name) : Databases.postgres(name));
+        props.putAll(extra);
+        return start(props);
     }
 
     private ApplicationContext start(Map<String, Object> database) {
         Map<String, Object> props = new HashMap<>(database);
+        props.putIfAbsent("writ.dossier.cache-size", 2000);
         props.put("micronaut.server.port", -1);
         props.put("writ.policy.bundle", "classpath:test-bundle");
         props.put("writ.test.recording-sink", "true");
@@ -256,9 +264,11 @@ class IngestStoreTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"h2", "postgres"})
-    void aVersionAssembledOnASnapshotIsTheFoldOfAllItsSignals(String db) throws Exception {
-        start(db);
+    @CsvSource({"h2, 2000", "h2, 0", "postgres, 2000", "postgres, 0"})
+    void aVersionAssembledOnASnapshotOrARememberedVersionIsTheFoldOfAllItsSignals(String db, int cacheSize)
+            throws Exception {
+        // cache-size 0: every read starts from the stored snapshot; otherwise from the version the store remembers
+        start(db, Map.of("writ.dossier.cache-size", cacheSize));
         List<String> batches = List.of(
                 "[{\"type\": \"tenant\", \"tenant_id\": \"f\", \"segment\": \"telecom\"}]",
                 population("f", 10),
