@@ -31,15 +31,24 @@ public class CaseService {
     static final int MAX_REASON = 4000;
 
     private final CaseStore store;
+    private final List<CaseMoveSink> sinks;
 
-    CaseService(CaseStore store) {
+    CaseService(CaseStore store, List<CaseMoveSink> sinks) {
         this.store = store;
+        this.sinks = sinks;
     }
 
     /** Who makes a move: the token's subject and roles. */
     public record Actor(String name, Collection<String> roles) {
+        /** The service itself, making the moves the enforcement plan drives. */
+        public static final Actor SERVICE = new Actor(CaseSink.SYSTEM_ACTOR, Set.of());
+
         boolean isAdmin() {
             return roles.contains(Transition.ADMIN);
+        }
+
+        boolean isService() {
+            return this == SERVICE;
         }
     }
 
@@ -75,11 +84,32 @@ public class CaseService {
      */
     @Transactional
     public CaseRecord transition(String id, Transition t, Actor actor, long expectedVersion, ObjectValue body) {
+        if (t.serviceOnly() && !actor.isService()) {
+            throw serviceOnly(t);
+        }
         try {
             return move(id, t, actor, expectedVersion, body);
         } catch (CaseStore.ConcurrentChange e) {
             throw conflict(id);
         }
+    }
+
+    /**
+     * A move the service makes by itself (execute at the end of the notice period, complete, restore), on the case
+     * as it is now; joins the caller's transaction so that it commits with the plan's own change.
+     */
+    @Transactional
+    public CaseRecord serviceMove(String id, Transition t, String reason) {
+        long version = store.find(id).orElseThrow(() -> notFound(id)).version();
+        ObjectValue body = reason == null ? ObjectValue.EMPTY
+                : ObjectValue.builder().put("reason", StringValue.of(reason)).build();
+        return transition(id, t, Actor.SERVICE, version, body);
+    }
+
+    static Problem serviceOnly(Transition t) {
+        return new Problem(HttpStatus.CONFLICT, "service-transition", t.wire() + " is made by the service itself, when "
+                + (t == Transition.COMPLETE ? "every action of the enforcement plan is applied and verified"
+                : "every action of the enforcement plan is reverted and verified") + "; see GET /v1/cases/{id}/plan");
     }
 
     private CaseRecord move(String id, Transition t, Actor actor, long expectedVersion, ObjectValue body) {
@@ -138,6 +168,9 @@ public class CaseService {
             store.addApproval(id, moved.proposalRound(), approval);
         }
         store.addEvent(id, new CaseRecord.Event(t.wire(), actor.name(), c.status().wire(), moved.status().wire(), reason, now));
+        for (CaseMoveSink sink : sinks) {
+            sink.onMove(c, moved, t, actor, reason, now);
+        }
         return store.load(id).orElseThrow();
     }
 
