@@ -2,7 +2,6 @@ package io.writ.engine.enforcement;
 
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.context.event.StartupEvent;
-import io.micronaut.core.annotation.Nullable;
 import io.micronaut.transaction.TransactionOperations;
 import io.writ.connector.Action;
 import io.writ.connector.Applied;
@@ -399,11 +398,5 @@ public class EnforcementWorker implements ApplicationEventListener<StartupEvent>
             LOG.warn("case {} action {} ({}): the provider makes the change irreversible (deletes the data) after {}; "
                     + "reinstate before then if the case may be reversed", a.caseId(), a.index(), a.kind(), a.irreversibleAfter());
         }
-    }
-
-    /** The next moment anything is due, for tests and the plan view; empty when nothing waits on time. */
-    static @Nullable Instant nextDue(Plan p) {
-        return p.actions().stream().map(PlanAction::nextAttemptAt).filter(java.util.Objects::nonNull)
-                .min(Comparator.naturalOrder()).orElse(null);
     }
 }
