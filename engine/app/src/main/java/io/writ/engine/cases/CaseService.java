@@ -174,7 +174,8 @@ public class CaseService {
         return store.load(id).orElseThrow();
     }
 
-    static Problem notFound(String id) {
+    /** The 404 problem of a case id that does not exist. */
+    public static Problem notFound(String id) {
         return new Problem(HttpStatus.NOT_FOUND, "case-not-found", "no case with id '" + id + "'");
     }
 

@@ -71,7 +71,7 @@ public class EnforcementService {
      * previewed the same way ({@code "frozen": false}), so approvers see what they approve.
      */
     public ObjectNode planWithPreview(String caseId) {
-        CaseRecord r = cases.find(caseId).orElseThrow(() -> notFound(caseId));
+        CaseRecord r = cases.find(caseId).orElseThrow(() -> CaseService.notFound(caseId));
         Optional<Plan> plan = plan(caseId);
         ObjectNode out;
         List<PlanAction> actions;
@@ -141,7 +141,7 @@ public class EnforcementService {
 
     /** The statement of reasons (DSA Art. 17(3)) of an approved case. */
     public ObjectNode statement(String caseId) {
-        CaseRecord r = cases.find(caseId).orElseThrow(() -> notFound(caseId));
+        CaseRecord r = cases.find(caseId).orElseThrow(() -> CaseService.notFound(caseId));
         Plan plan = plan(caseId).orElseThrow(() -> new Problem(HttpStatus.NOT_FOUND, "no-statement", "case " + caseId
                 + " is " + r.row().status().wire() + ": a statement of reasons exists once an enforcement is approved"));
         Optional<ObjectValue> dossier = dossiers.latest(r.row().tenantId()).map(Dossier::value);
@@ -154,7 +154,7 @@ public class EnforcementService {
      * step that failed is repeated with the same idempotency key. Held actions need {@link #release}.
      */
     public ObjectNode retry(String caseId, String actor, @Nullable String reason) {
-        cases.find(caseId).orElseThrow(() -> notFound(caseId));
+        cases.find(caseId).orElseThrow(() -> CaseService.notFound(caseId));
         int n = tx.executeWrite(s -> {
             Plan plan = store.find(caseId).orElseThrow(() -> new Problem(HttpStatus.CONFLICT, "no-plan",
                     "case " + caseId + " has no enforcement plan to retry"));
@@ -211,7 +211,7 @@ public class EnforcementService {
 
     /** Lets a held action past the blast-radius cap. */
     public ObjectNode release(String caseId, int index, String actor, String reason) {
-        cases.find(caseId).orElseThrow(() -> notFound(caseId));
+        cases.find(caseId).orElseThrow(() -> CaseService.notFound(caseId));
         tx.executeWrite(s -> {
             PlanAction a = store.action(caseId, index).orElseThrow(() -> new Problem(HttpStatus.NOT_FOUND, "no-such-action",
                     "case " + caseId + " has no plan action " + index));
@@ -277,9 +277,5 @@ public class EnforcementService {
         int held = tx.executeRead(s -> store.countByStatus(StepStatus.HELD));
         o.put("held", held);
         return o;
-    }
-
-    static Problem notFound(String id) {
-        return new Problem(HttpStatus.NOT_FOUND, "case-not-found", "no case with id '" + id + "'");
     }
 }

@@ -133,7 +133,12 @@ public class EnforcementWorker implements ApplicationEventListener<StartupEvent>
             if (paused()) {
                 return false;
             }
-            moved |= step(caseId);
+            try {
+                moved |= step(caseId);
+            } catch (RuntimeException e) {
+                // one broken plan must not stop the others; it is tried again on the next run
+                LOG.error("case {}: enforcement step failed: {}", caseId, e.toString());
+            }
         }
         return moved;
     }
