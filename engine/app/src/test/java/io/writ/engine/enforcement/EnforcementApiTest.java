@@ -85,6 +85,9 @@ class EnforcementApiTest {
         assertThat(actions.get(0).get("irreversible_after").isNull()).isFalse();
         assertThat(enforced.at("/enforcement/deadline_warnings")).hasSize(1);
         assertThat(enforced.at("/enforcement/deadline_warnings/0/message").asText()).contains("irreversible");
+        String prometheus = h.client.toBlocking().retrieve(io.micronaut.http.HttpRequest.GET("/prometheus")
+                .bearerAuth(token("a", "auditor")));
+        assertThat(prometheus).contains("writ_enforcement_deadline_warnings_total", "writ_enforcement_actions_total{outcome=\"applied\"}");
         List<String> moves = new ArrayList<>();
         enforced.get("history").forEach(x -> moves.add(x.get("event").asText() + ":" + x.get("actor").asText()));
         assertThat(moves).containsSubsequence("execute:bob", "complete:writ");
@@ -238,5 +241,27 @@ class EnforcementApiTest {
             assertThat(h.get("/v1/cases/" + id + "/statement", token("u", role)).get("case").asText()).isEqualTo(id);
         }
         ApiTests.problem(() -> h.get("/v1/cases/" + id + "/statement", token("p", "pipeline")), 403);
+    }
+
+    @Test
+    void retryAndReleaseAreForTheRolesTheyName() throws Exception {
+        String id = h.caseFor(tenant(), "telecom", List.of("roles-a"));
+        h.approve(id, "[{\"action\": \"disable-subscription\", \"subscription\": \"roles-a\"}]", "{\"subscriptions\": [\"roles-a\"]}");
+        String retry = "/v1/cases/" + id + "/plan/retry";
+        String release = "/v1/cases/" + id + "/plan/actions/0/release";
+        for (String role : List.of("pipeline", "reviewer", "auditor")) {
+            ApiTests.problem(() -> h.post(retry, "{}", token("u", role)), 403);
+            ApiTests.problem(() -> h.post(release, "{\"reason\": \"r\"}", token("u", role)), 403);
+        }
+        ApiTests.problem(() -> h.post(release, "{\"reason\": \"r\"}", token("u", "approver")), 403);
+        ApiTests.problem(() -> h.client.toBlocking().exchange(io.micronaut.http.HttpRequest.POST(retry, "{}")), 401);
+        // allowed, and then refused for what the plan is: nothing failed, nothing held
+        for (String role : List.of("approver", "admin")) {
+            assertThat(ApiTests.problem(() -> h.post(retry, "{}", token("u", role)), 409).get("type").asText())
+                    .endsWith("/nothing-to-retry");
+        }
+        assertThat(ApiTests.problem(() -> h.post(release, "{\"reason\": \"r\"}", token("u", "admin")), 409).get("type").asText())
+                .endsWith("/not-held");
+        ApiTests.problem(() -> h.post(release, "{\"reason\": \"r\"", token("u", "admin")), 400);
     }
 }
