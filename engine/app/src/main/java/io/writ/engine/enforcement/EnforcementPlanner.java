@@ -45,10 +45,11 @@ class EnforcementPlanner implements CaseMoveSink {
     private final BeanProvider<CaseService> cases;
     private final BeanProvider<EnforcementWorker> worker;
     private final TransactionOperations<Connection> tx;
+    private final Notices notices;
 
     EnforcementPlanner(PlanStore store, ConnectorRegistry registry, EnforcementSettings settings, DossierStore dossiers,
                        BeanProvider<CaseService> cases, BeanProvider<EnforcementWorker> worker,
-                       TransactionOperations<Connection> tx) {
+                       TransactionOperations<Connection> tx, Notices notices) {
         this.store = store;
         this.registry = registry;
         this.settings = settings;
@@ -56,6 +57,7 @@ class EnforcementPlanner implements CaseMoveSink {
         this.cases = cases;
         this.worker = worker;
         this.tx = tx;
+        this.notices = notices;
     }
 
     @Override
@@ -101,7 +103,7 @@ class EnforcementPlanner implements CaseMoveSink {
                     null, null, now));
         }
         String approvers = r.approvals().stream().map(CaseRecord.Approval::approver).collect(Collectors.joining(", "));
-        ObjectNode notice = Notices.notice(r, p, facts, period, executeAfter, settings.appealContact(), now);
+        ObjectNode notice = notices.notice(r, p, facts, period, executeAfter, now);
         store.insert(new Plan(c.id(), c.tenantId(), c.rule(), c.proposalRound(), p.clause(), PlanJson.jackson(p.scope()),
                 PlanPhase.NOTICE, approvers, notice, period, executeAfter, null, null, null, now, actions));
         store.addEvent(c.id(), null, "notice", "issued", CaseSink.SYSTEM_ACTOR, "effective from " + executeAfter);

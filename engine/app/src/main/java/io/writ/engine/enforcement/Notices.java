@@ -6,24 +6,71 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.writ.engine.cases.CaseRecord;
 import io.writ.engine.cases.CaseRow;
 
+import io.micronaut.context.annotation.Value;
+import jakarta.inject.Singleton;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The notice to a tenant, generated when a case is approved: which clause was broken, the facts relied on, what will
- * be restricted and for how long, when, and how to appeal. Kept on the plan as JSON with its rendered text.
+ * be restricted and for how long, when, and how to appeal. Kept on the plan as JSON with its text, which is the
+ * template {@code writ.enforcement.notice-template} (a file; the bundled {@code notice-template.txt} by default) with
+ * its placeholders filled: {@code ${case}}, {@code ${tenant}}, {@code ${clause}}, {@code ${rule}}, {@code ${facts}},
+ * {@code ${actions}}, {@code ${scope}}, {@code ${duration}}, {@code ${effective}}, {@code ${appeal}}.
  */
+@Singleton
 final class Notices {
     static final String DURATION = "until the restriction is lifted on appeal (then every change is reverted exactly), "
             + "or the case is closed";
+    static final List<String> PLACEHOLDERS = List.of("case", "tenant", "clause", "rule", "facts", "actions", "scope",
+            "duration", "effective", "appeal");
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([a-z]+)}");
 
-    private Notices() {
+    private final String template;
+    private final String appealContact;
+
+    Notices(@Value("${writ.enforcement.notice-template:}") String templateFile, EnforcementSettings settings) {
+        this.template = templateFile == null || templateFile.isBlank() ? bundled() : read(Path.of(templateFile));
+        Matcher m = PLACEHOLDER.matcher(template);
+        while (m.find()) {
+            if (!PLACEHOLDERS.contains(m.group(1))) {
+                throw new IllegalStateException("writ.enforcement.notice-template: unknown placeholder ${" + m.group(1)
+                        + "}; the placeholders are " + PLACEHOLDERS);
+            }
+        }
+        this.appealContact = settings.appealContact();
     }
 
-    static ObjectNode notice(CaseRecord r, CaseRow.Proposal p, ArrayNode facts, Duration period, Instant executeAfter,
-                             String appealContact, Instant now) {
+    private static String bundled() {
+        try (InputStream in = Notices.class.getResourceAsStream("notice-template.txt")) {
+            return new String(Objects.requireNonNull(in, "notice-template.txt").readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new IllegalStateException("writ.enforcement.notice-template: cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    ObjectNode notice(CaseRecord r, CaseRow.Proposal p, ArrayNode facts, Duration period, Instant executeAfter, Instant now) {
         CaseRow c = r.row();
         ObjectNode n = PlanJson.object();
         n.put("tenant", c.tenantId());
@@ -38,7 +85,7 @@ final class Notices {
         n.put("effective_from", executeAfter.toString());
         n.put("appeal", appeal(c.id(), appealContact));
         n.put("issued_at", now.toString());
-        n.put("text", text(c, p, facts, period, executeAfter, appealContact));
+        n.put("text", text(c, p, facts, period, executeAfter));
         return n;
     }
 
@@ -48,8 +95,7 @@ final class Notices {
                 + "successful appeal every change is reverted.";
     }
 
-    private static String text(CaseRow c, CaseRow.Proposal p, ArrayNode facts, Duration period, Instant executeAfter,
-                               String contact) {
+    private String text(CaseRow c, CaseRow.Proposal p, ArrayNode facts, Duration period, Instant executeAfter) {
         List<String> what = new ArrayList<>();
         for (JsonNode a : PlanJson.jackson(p.actions())) {
             what.add(describe(a));
@@ -60,15 +106,14 @@ final class Notices {
                 why.add("- " + f.get("explanation").asText());
             }
         }
-        return "Notice of enforcement (case " + c.id() + ", tenant " + c.tenantId() + ")\n\n"
-                + "Your use of the service breaks clause " + p.clause() + " of the acceptable-use policy (" + c.rule() + ").\n"
-                + (why.isEmpty() ? "" : "The facts relied on:\n" + String.join("\n", why) + "\n")
-                + "\nWhat will be restricted: " + String.join("; ", what) + ".\n"
-                + "Scope: " + PlanJson.text(PlanJson.jackson(p.scope())) + "; nothing outside it is touched.\n"
-                + "Duration: " + DURATION + ".\n"
-                + (period.isZero() ? "The restriction takes effect at once; this rule allows no notice period.\n"
-                : "The restriction takes effect on " + executeAfter + " (notice period " + period + ").\n")
-                + "\n" + appeal(c.id(), contact) + "\n";
+        Map<String, String> values = Map.of("case", c.id(), "tenant", c.tenantId(), "clause", p.clause(), "rule", c.rule(),
+                "facts", why.isEmpty() ? "- (see the case's evidence)" : String.join("\n", why),
+                "actions", String.join("; ", what), "scope", PlanJson.text(PlanJson.jackson(p.scope())),
+                "duration", DURATION,
+                "effective", period.isZero() ? "The restriction takes effect at once; this rule allows no notice period."
+                        : "The restriction takes effect on " + executeAfter + " (notice period " + period + ").",
+                "appeal", appeal(c.id(), appealContact));
+        return PLACEHOLDER.matcher(template).replaceAll(m -> Matcher.quoteReplacement(values.get(m.group(1))));
     }
 
     /** One action in words: "disable-subscription on subscription sub-a". */
