@@ -245,6 +245,16 @@ public class CaseService {
             throw Problem.unprocessable("a proposal needs \"scope\": an object naming what the actions touch, like "
                     + "{\"subscriptions\": [\"sub-a\"]}");
         }
+        // enforcement touches only what was approved: an action on a subscription outside the scope is a mistake
+        if (scope.get("subscriptions") instanceof ArrayValue inScope) {
+            for (int i = 0; i < actions.size(); i++) {
+                if (((ObjectValue) actions.get(i)).get("subscription") instanceof StringValue sub
+                        && !inScope.items().contains(sub)) {
+                    throw Problem.unprocessable("actions[" + i + "] targets subscription '" + sub.value()
+                            + "', which is not in the proposal's scope.subscriptions");
+                }
+            }
+        }
         String clause = optionalText(body, "clause");
         if (body.get("clause") != null && clause == null) {
             throw Problem.unprocessable("\"clause\" must be a non-empty string");

@@ -186,6 +186,11 @@ class EnforcementApiTest {
         String id = h.caseFor(tenant(), "telecom", List.of("sub-a", "missing-1"));
         h.move(id, "assign", "{}", token("alice", "reviewer"));
         ApiTests.problem(() -> h.get("/v1/cases/" + id + "/plan", token("alice", "reviewer")), 404);
+        JsonNode outside = ApiTests.problem(() -> h.move(id, "propose", """
+                {"reason": "r", "clause": "AUP-2.1", "scope": {"subscriptions": ["sub-a"]},
+                 "actions": [{"action": "disable-subscription", "subscription": "sub-b"}]}""", token("alice", "reviewer")), 422);
+        assertThat(outside.get("detail").asText()).contains("'sub-b'", "not in the proposal's scope");
+        assertThat(h.caseView(id).get("status").asText()).isEqualTo("in_review");
         h.move(id, "propose", """
                 {"reason": "r", "clause": "AUP-2.1", "scope": {"subscriptions": ["sub-a", "missing-1"]},
                  "actions": [{"action": "disable-subscription", "subscription": "sub-a"},
