@@ -17,7 +17,9 @@ import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
@@ -77,14 +79,14 @@ public class ConnectorRegistry {
 
     /** Routes one action of a tenant's plan. */
     public Route route(String tenantId, Action action) {
-        Optional<String> subscription = action.text("subscription");
-        String provider = subscription.flatMap(s -> provider(tenantId, s)).orElse(null);
+        Optional<String> subscription = subscriptionOf(tenantId, action);
+        String provider = subscription.flatMap(sub -> providerOf(tenantId, sub)).orElse(null);
         String name = provider != null && connectors.containsKey(provider) ? provider
                 : defaultConnector.isEmpty() ? null : defaultConnector;
         if (name == null) {
             return new Route(null, provider != null
                     ? "no connector is configured for provider '" + provider + "' (writ.connectors." + provider + ")"
-                    : "the tenant's dossier names no provider for " + subscription.map(s -> "subscription " + s)
+                    : "the tenant's dossier names no provider for " + subscription.map(sub -> "subscription " + sub)
                     .orElse("this action") + " and no writ.enforcement.default-connector is set");
         }
         Connector c = connectors.get(name);
@@ -95,18 +97,42 @@ public class ConnectorRegistry {
                 : "provider '" + provider + "' has no connector; routed to the default connector '" + name + "'");
     }
 
-    private Optional<String> provider(String tenantId, String subscription) {
-        Optional<Dossier> d = dossiers.latest(tenantId);
-        if (d.isEmpty() || !(d.get().value().get("subscriptions") instanceof ArrayValue subs)) {
+    /**
+     * The action's {@code subscription}, or else the tenant's subscription whose id is a path segment of its
+     * {@code resource} or {@code scope} (provider resource ids name their subscription, e.g. ARM's
+     * {@code /subscriptions/<id>/resourceGroups/...}).
+     */
+    private Optional<String> subscriptionOf(String tenantId, Action action) {
+        Optional<String> named = action.text("subscription");
+        if (named.isPresent()) {
+            return named;
+        }
+        List<String> paths = new ArrayList<>();
+        action.text("resource").ifPresent(paths::add);
+        action.text("scope").ifPresent(paths::add);
+        if (paths.isEmpty()) {
             return Optional.empty();
         }
-        for (Value v : subs.items()) {
-            if (v instanceof ObjectValue s && s.get("id") instanceof StringValue id && id.value().equals(subscription)
-                    && s.get("provider") instanceof StringValue p) {
-                return Optional.of(p.value());
+        return subscriptions(tenantId).keySet().stream()
+                .filter(id -> paths.stream().anyMatch(p -> List.of(p.split("/")).contains(id))).findFirst();
+    }
+
+    private Optional<String> providerOf(String tenantId, String subscription) {
+        return Optional.ofNullable(subscriptions(tenantId).get(subscription));
+    }
+
+    /** The tenant's subscriptions that name a provider in its newest dossier: id to provider. */
+    private Map<String, String> subscriptions(String tenantId) {
+        Map<String, String> out = new LinkedHashMap<>();
+        Optional<Dossier> d = dossiers.latest(tenantId);
+        if (d.isPresent() && d.get().value().get("subscriptions") instanceof ArrayValue subs) {
+            for (Value v : subs.items()) {
+                if (v instanceof ObjectValue s && s.get("id") instanceof StringValue id && s.get("provider") instanceof StringValue p) {
+                    out.put(id.value(), p.value());
+                }
             }
         }
-        return Optional.empty();
+        return out;
     }
 
     @PreDestroy

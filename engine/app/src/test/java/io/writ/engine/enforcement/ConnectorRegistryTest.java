@@ -29,13 +29,18 @@ class ConnectorRegistryTest {
             JsonNode approved = h.approve(id, """
                     [{"action": "disable-subscription", "subscription": "r-fake"},
                      {"action": "disable-subscription", "subscription": "r-gcp"},
-                     {"action": "disable-subscription", "subscription": "r-unknown"}]""", "{\"subscriptions\": [\"r-fake\", \"r-gcp\"]}");
+                     {"action": "disable-subscription", "subscription": "r-unknown"},
+                     {"action": "lock-resource", "resource": "/subscriptions/r-fake/resourceGroups/rg-1"},
+                     {"action": "lock-resource", "resource": "/subscriptions/r-gcp/resourceGroups/rg-1"}]""", "{\"subscriptions\": [\"r-fake\", \"r-gcp\", \"r-unknown\"]}");
             JsonNode actions = approved.at("/enforcement/actions");
             assertThat(actions.at("/0/connector").asText()).isEqualTo("fake");
             assertThat(actions.at("/0/status").asText()).isEqualTo("pending");
             assertThat(actions.at("/1/status").asText()).isEqualTo("unsupported");
             assertThat(actions.at("/1/route_note").asText()).isEqualTo("no connector is configured for provider 'gcp' (writ.connectors.gcp)");
             assertThat(actions.at("/2/route_note").asText()).contains("names no provider for subscription r-unknown");
+            // a resource id names its subscription
+            assertThat(actions.at("/3/connector").asText()).isEqualTo("fake");
+            assertThat(actions.at("/4/route_note").asText()).contains("provider 'gcp'");
             JsonNode plan = h.get("/v1/cases/" + id + "/plan", token("a", "auditor"));
             assertThat(plan.at("/actions/1/preview/error/code").asText()).isEqualTo("Unsupported");
         }
