@@ -2,6 +2,8 @@ package io.writ.engine.enforcement;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.exceptions.DataAccessException;
+import io.micronaut.http.HttpStatus;
+import io.writ.engine.web.Problem;
 import jakarta.inject.Singleton;
 
 import javax.sql.DataSource;
@@ -248,7 +250,7 @@ class PlanStore {
             }
             return ps.executeUpdate();
         } catch (SQLException e) {
-            throw new DataAccessException("enforcement storage: SQL state " + e.getSQLState(), e);
+            throw translate(e);
         }
     }
 
@@ -265,7 +267,16 @@ class PlanStore {
                 return out;
             }
         } catch (SQLException e) {
-            throw new DataAccessException("enforcement storage: SQL state " + e.getSQLState(), e);
+            throw translate(e);
         }
+    }
+
+    /** A duplicate key means another writer recorded a step of the same plan at the same moment. */
+    private static RuntimeException translate(SQLException e) {
+        if ("23505".equals(e.getSQLState())) {
+            return new Problem(HttpStatus.CONFLICT, "version-conflict",
+                    "the enforcement plan changed at the same time; read it again and retry");
+        }
+        return new DataAccessException("enforcement storage: SQL state " + e.getSQLState(), e);
     }
 }
