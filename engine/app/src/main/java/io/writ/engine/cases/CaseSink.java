@@ -3,6 +3,7 @@ package io.writ.engine.cases;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.transaction.TransactionDefinition;
 import io.micronaut.transaction.annotation.Transactional;
+import io.writ.engine.storage.TimeOrderedIds;
 import io.writ.engine.evaluation.DecisionSink;
 import io.writ.engine.evaluation.StoredDecision;
 import io.writ.rego.value.ArrayValue;
@@ -24,7 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
-import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * Turns decisions into cases. A decision whose verdict is {@code review} or {@code enforce} opens one case per
@@ -84,11 +85,24 @@ public class CaseSink implements DecisionSink {
         if (byRule.isEmpty()) {
             return;
         }
-        String segment = segmentOf(decision, result);
+        // finding the segment may read the tenant's dossier: only done when a case is opened or changes
+        Supplier<String> segment = new Supplier<>() {
+            private String found;
+            private boolean done;
+
+            @Override
+            public String get() {
+                if (!done) {
+                    found = segmentOf(decision, result);
+                    done = true;
+                }
+                return found;
+            }
+        };
         byRule.forEach((rule, violations) -> record(decision, decisionVerdict, segment, rule, violations));
     }
 
-    private void record(StoredDecision decision, String decisionVerdict, @Nullable String segment, String rule,
+    private void record(StoredDecision decision, String decisionVerdict, Supplier<String> segmentOf, String rule,
                         List<ObjectValue> violations) {
         String verdict = "allow";
         String severity = null;
@@ -105,7 +119,7 @@ public class CaseSink implements DecisionSink {
             }
         }
         Value scope = mergeScopes(scopes);
-        boolean twoApprovers = stateActor || securitySegment(segment) || Severity.CRITICAL.equals(severity);
+        boolean twoApproversAnyway = stateActor || Severity.CRITICAL.equals(severity);
         var now = CaseStore.now();
 
         Optional<CaseRow> open = store.findOpenForUpdate(decision.tenantId(), rule);
@@ -113,7 +127,9 @@ public class CaseSink implements DecisionSink {
         if (open.isPresent()) {
             current = open.get();
         } else {
-            current = new CaseRow(UUID.randomUUID().toString(), decision.tenantId(), segment, rule, clause, severity,
+            String segment = segmentOf.get();
+            boolean twoApprovers = twoApproversAnyway || securitySegment(segment);
+            current = new CaseRow(TimeOrderedIds.next(), decision.tenantId(), segment, rule, clause, severity,
                     verdict, CaseStatus.OPEN, null, 1, twoApprovers, scope, 0, null, now, now);
             store.insert(current);
             store.addEvent(current.id(), new CaseRecord.Event("open", SYSTEM_ACTOR, null, CaseStatus.OPEN.wire(),
@@ -131,6 +147,8 @@ public class CaseSink implements DecisionSink {
         }
         if (open.isPresent() && added > 0) {
             CaseRow c = open.get();
+            String segment = segmentOf.get();
+            boolean twoApprovers = twoApproversAnyway || securitySegment(segment);
             CaseRow updated = c.withEvidence(segment != null ? segment : c.tenantSegment(), c.twoApprovers() || twoApprovers,
                     clause != null ? clause : c.clause(), severity, verdict, scope != null ? scope : c.scope(),
                     c.version() + 1, now);

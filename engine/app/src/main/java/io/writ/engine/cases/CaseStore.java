@@ -108,8 +108,9 @@ class CaseStore {
 
     /** Adds one violation of one decision; false when exactly that evidence is already there. */
     boolean addEvidence(String caseId, CaseRecord.Evidence e, String violationDigest) {
-        if (exists("SELECT 1 FROM writ_case_evidence WHERE case_id = ? AND decision_id = ? AND violation_digest = ?",
-                caseId, e.decisionId(), violationDigest)) {
+        // a violation the case already holds — from a replay, or a later decision that found exactly the same — is
+        // not new evidence: it would only bump the case's version under the reviewers' feet (If-Match)
+        if (exists("SELECT 1 FROM writ_case_evidence WHERE case_id = ? AND violation_digest = ?", caseId, violationDigest)) {
             return false;
         }
         int seq = nextSeq("writ_case_evidence", caseId);

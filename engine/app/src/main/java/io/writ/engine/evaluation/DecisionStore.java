@@ -27,10 +27,13 @@ public class DecisionStore {
         this.tx = tx;
     }
 
-    /** Stores the decision and the input the policy saw. */
-    public void insert(Connection c, StoredDecision d, String inputJson) {
-        try (PreparedStatement s = c.prepareStatement("INSERT INTO decision (" + COLUMNS + ", input_json, verdict) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+    /**
+     * Stores the decision of a stored dossier version. That version, which its tenant's signals reproduce and
+     * whose hash the decision cites, is the input the policy saw; it is not stored again.
+     */
+    public void insert(Connection c, StoredDecision d) {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO decision (" + COLUMNS + ", verdict) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             s.setString(1, d.decisionId());
             s.setString(2, d.tenantId());
             s.setLong(3, d.dossierVersion());
@@ -39,8 +42,7 @@ public class DecisionStore {
             s.setString(6, d.result().toJsonString());
             s.setObject(7, d.decidedAt().atOffset(ZoneOffset.UTC));
             s.setLong(8, d.durationMicros());
-            s.setString(9, inputJson);
-            s.setString(10, d.result() instanceof ObjectValue o && o.get("verdict") instanceof StringValue v ? v.value() : null);
+            s.setString(9, d.result() instanceof ObjectValue o && o.get("verdict") instanceof StringValue v ? v.value() : null);
             s.executeUpdate();
         } catch (SQLException e) {
             throw new StoreException(e);

@@ -1,6 +1,8 @@
 package io.writ.engine.evaluation;
 
 import io.micronaut.transaction.TransactionOperations;
+import io.writ.engine.storage.GroupCommit;
+import io.writ.engine.storage.TimeOrderedIds;
 import io.writ.engine.tenants.Dossier;
 import io.writ.engine.tenants.DossierStore;
 import io.writ.engine.tenants.ReporterMask;
@@ -15,12 +17,12 @@ import java.sql.Connection;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * Decides a tenant's newest dossier version: evaluates it with the policy, then stores the decision and
  * tells every {@link DecisionSink} in one transaction, so that a case opened from a decision exists exactly
- * when the decision does.
+ * when the decision does. Decisions of other tenants ready at the same moment share that transaction (a
+ * {@link GroupCommit}); if it fails, each is stored alone, so one tenant's failure is only its own.
  */
 @Singleton
 public class DossierEvaluator {
@@ -31,29 +33,51 @@ public class DossierEvaluator {
     private final DecisionStore decisions;
     private final PolicyEngine engine;
     private final List<DecisionSink> sinks;
+    /** Decisions of different tenants that are ready at the same time are stored in one transaction. */
+    private final GroupCommit<Decided, StoredDecision> writer;
 
     public DossierEvaluator(TransactionOperations<Connection> tx, DossierStore dossiers, DecisionStore decisions,
-                            PolicyEngine engine, List<DecisionSink> sinks) {
+                            PolicyEngine engine, List<DecisionSink> sinks,
+                            @io.micronaut.context.annotation.Value("${writ.evaluation.max-group:64}") int maxGroup) {
         this.tx = tx;
         this.dossiers = dossiers;
         this.decisions = decisions;
         this.engine = engine;
         this.sinks = sinks;
+        this.writer = new GroupCommit<>(this::store, d -> 1, maxGroup);
+    }
+
+    /** A decision and the version it decided, ready to store. */
+    private record Decided(DossierStore.Assembled version, StoredDecision decision) {
+    }
+
+    private List<StoredDecision> store(List<Decided> group) {
+        return tx.executeWrite(status -> {
+            for (Decided d : group) {
+                // the decision names its input by version and hash; the signals reproduce it
+                dossiers.storeSnapshot(status.getConnection(), d.version());
+                decisions.insert(status.getConnection(), d.decision());
+                for (DecisionSink sink : sinks) {
+                    sink.onDecision(d.decision());
+                }
+            }
+            return group.stream().map(Decided::decision).toList();
+        });
     }
 
     /**
      * Decides the tenant's newest version unless it is decided already. Returns the stored decision, or empty
-     * when there was nothing to do or the policy could not decide (logged; the version stays undecided and
-     * is tried again on the next batch or restart).
+     * when there was nothing to do. Throws {@link Failed} when the policy could not decide (already logged; the
+     * version stays undecided, and the scheduler tries again).
      */
     public Optional<StoredDecision> decideLatest(String tenantId) {
         // one read transaction (the inner reads join it): one connection from the pool, not two
-        Optional<Dossier> undecided = tx.executeRead(status -> dossiers.latest(tenantId)
-                .filter(d -> !decisions.exists(tenantId, d.version())));
+        Optional<DossierStore.Assembled> undecided = tx.executeRead(status -> dossiers.assembleLatest(tenantId)
+                .filter(a -> !decisions.exists(tenantId, a.dossier().version())));
         if (undecided.isEmpty()) {
             return Optional.empty();
         }
-        Dossier d = undecided.get();
+        Dossier d = undecided.get().dossier();
         String revision = engine.revision();
         long start = System.nanoTime();
         ObjectValue input = d.value();
@@ -64,23 +88,24 @@ public class DossierEvaluator {
             // the dossier is never logged, and an error quoting it has its reporters masked
             LOG.error("evaluation of tenant {} dossier version {} failed: {}", tenantId, d.version(),
                     ReporterMask.scrub(e.getMessage(), input));
-            return Optional.empty();
+            throw new Failed();
         }
         long micros = (System.nanoTime() - start) / 1_000;
         if (result == null) {
             LOG.error("the policy bundle (revision '{}') produced no decision for tenant {} dossier version {}",
                     revision, tenantId, d.version());
-            return Optional.empty();
+            throw new Failed();
         }
-        StoredDecision decision = new StoredDecision(UUID.randomUUID().toString(), tenantId, d.version(), d.sha256(),
+        StoredDecision decision = new StoredDecision(TimeOrderedIds.next(), tenantId, d.version(), d.sha256(),
                 revision == null ? "" : revision, result, Instant.now(), micros);
-        tx.executeWrite(status -> {
-            decisions.insert(status.getConnection(), decision, d.json());
-            for (DecisionSink sink : sinks) {
-                sink.onDecision(decision);
-            }
-            return null;
-        });
+        writer.submit(new Decided(undecided.get(), decision));
         return Optional.of(decision);
+    }
+
+    /** The policy could not decide; the reason is logged (its message may quote the dossier, so it is not kept). */
+    public static final class Failed extends RuntimeException {
+        Failed() {
+            super("the policy could not decide (see the log)", null, false, false);
+        }
     }
 }

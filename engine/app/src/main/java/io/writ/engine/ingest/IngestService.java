@@ -2,12 +2,12 @@ package io.writ.engine.ingest;
 
 import io.micronaut.http.HttpStatus;
 import io.micronaut.transaction.TransactionOperations;
+import io.writ.engine.storage.TimeOrderedIds;
 import io.writ.engine.evaluation.EvaluationScheduler;
+import io.writ.engine.storage.GroupCommit;
 import io.writ.engine.tenants.Dossier;
 import io.writ.engine.tenants.DossierStore;
 import io.writ.engine.web.Problem;
-import io.writ.rego.value.ArrayValue;
-import io.writ.rego.value.Json;
 import io.writ.rego.value.ObjectValue;
 import io.writ.rego.value.StringValue;
 import io.writ.rego.value.Value;
@@ -22,18 +22,20 @@ import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
-import java.util.UUID;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.TreeSet;
 
 /**
- * Accepts a validated batch: in one transaction it stores the batch and a new dossier version for every
- * tenant the batch touches, so that either all of it is stored or none; only after the commit does it
- * schedule the evaluations. An {@code Idempotency-Key} that was seen before returns the first answer when
- * the body is the same, and is refused when it is not.
+ * Accepts a validated batch: in one transaction it stores the batch, its signals and a new dossier version
+ * (a head move, see {@link DossierStore}) for every tenant the batch touches, so that either all of it is stored
+ * or none; only after the commit does it schedule the evaluations. An {@code Idempotency-Key} that the same
+ * caller used before returns the first answer when the body is the same, and is refused when it is not; other
+ * callers' keys are theirs.
  */
 @Singleton
 public class IngestService {
@@ -43,16 +45,19 @@ public class IngestService {
     private final DossierStore dossiers;
     private final EvaluationScheduler scheduler;
     /**
-     * Batches are written one at a time in this process (the tenants' head-row locks do the same across
-     * processes). Per-tenant lock stripes were tried: a batch of 100 signals touches most stripes, and
-     * batches waiting on each other's partial stripe sets were four times slower than one lock.
+     * Batches are written by one thread at a time in this process (the tenants' head-row locks do the same across
+     * processes), and batches that arrive while a write is under way are written together in the next transaction.
+     * Per-tenant lock stripes were tried earlier: a batch of 100 signals touches most stripes, and batches waiting
+     * on each other's partial stripe sets were four times slower than one lock.
      */
-    private final ReentrantLock writeLock = new ReentrantLock();
+    private final GroupCommit<Request, Outcome> writer;
 
-    public IngestService(TransactionOperations<Connection> tx, DossierStore dossiers, EvaluationScheduler scheduler) {
+    public IngestService(TransactionOperations<Connection> tx, DossierStore dossiers, EvaluationScheduler scheduler,
+                         @io.micronaut.context.annotation.Value("${writ.ingest.max-group-signals:10000}") int maxGroupSignals) {
         this.tx = tx;
         this.dossiers = dossiers;
         this.scheduler = scheduler;
+        this.writer = new GroupCommit<>(this::storeWithRetry, Request::count, maxGroupSignals);
     }
 
     /**
@@ -82,36 +87,49 @@ public class IngestService {
     }
 
     /**
-     * Stores the batch (signals already validated) and returns the receipt.
+     * Stores the batch (signals already validated) and returns the receipt. Returns once the batch is committed,
+     * alone or with others that were waiting at the same time.
      *
      * @param bodySha256     hash of the request body, to tell a replay from a reuse of the key
+     * @param caller         who sent it (the token's subject): idempotency keys are scoped to the caller
      * @param idempotencyKey the caller's key, or null
      */
-    public Outcome accept(List<Value> signals, String bodySha256, String idempotencyKey) {
+    public Outcome accept(List<Value> signals, String bodySha256, String caller, String idempotencyKey) {
         // TreeMap: tenants in a fixed order, so that two processes never wait on each other's row locks in a cycle
-        Map<String, List<ObjectValue>> byTenant = new TreeMap<>();
-        for (Value s : signals) {
-            ObjectValue o = (ObjectValue) s;
-            byTenant.computeIfAbsent(((StringValue) o.get("tenant_id")).value(), k -> new ArrayList<>()).add(o);
+        Map<String, List<DossierStore.Positioned>> byTenant = new TreeMap<>();
+        for (int i = 0; i < signals.size(); i++) {
+            ObjectValue o = (ObjectValue) signals.get(i);
+            byTenant.computeIfAbsent(((StringValue) o.get("tenant_id")).value(), k -> new ArrayList<>())
+                    .add(new DossierStore.Positioned(i, o));
         }
-        Outcome outcome;
-        writeLock.lock();
-        try {
-            outcome = storeWithRetry(signals, byTenant, bodySha256, idempotencyKey);
-        } finally {
-            writeLock.unlock();
-        }
+        Outcome outcome = writer.submit(new Request(signals.size(), byTenant, bodySha256,
+                idempotencyKey == null ? null : new Key(caller, idempotencyKey)));
         if (!outcome.replayed()) {
             byTenant.keySet().forEach(scheduler::schedule);
         }
         return outcome;
     }
 
-    private Outcome storeWithRetry(List<Value> signals, Map<String, List<ObjectValue>> byTenant, String bodySha256,
-                                   String key) {
+    /** The group commit the batches go through (tests hold its lock to make a group). */
+    GroupCommit<?, ?> writer() {
+        return writer;
+    }
+
+    /** A validated batch to store. */
+    private record Request(int count, Map<String, List<DossierStore.Positioned>> byTenant, String bodySha256, Key key) {
+    }
+
+    /** An idempotency key as its caller sent it, and the caller-scoped form the unique column holds. */
+    private record Key(String caller, String key) {
+        String scoped() {
+            return Dossier.sha256(caller + '\0' + key);
+        }
+    }
+
+    private List<Object> storeWithRetry(List<Request> group) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return tx.executeWrite(status -> store(status.getConnection(), signals, byTenant, bodySha256, key));
+                return tx.executeWrite(status -> store(status.getConnection(), group));
             } catch (DossierStore.StoreException e) {
                 // another process's batch with the same key or the same new tenant got there first (or the
                 // database broke a lock cycle between processes): the next attempt sees what it committed
@@ -122,64 +140,87 @@ public class IngestService {
         }
     }
 
-    private Outcome store(Connection c, List<Value> signals, Map<String, List<ObjectValue>> byTenant,
-                          String bodySha256, String key) {
-        if (key != null) {
-            Optional<Outcome> earlier = replay(c, key, bodySha256);
-            if (earlier.isPresent()) {
-                return earlier.get();
-            }
-        }
-        String batchId = UUID.randomUUID().toString();
+    /**
+     * Stores the group's new batches and returns each batch's answer, in order: an {@link Outcome}, or the
+     * {@link Problem} of a key reused with another body. Versions chain through the group: two batches for one
+     * tenant make two consecutive versions, as they would one after the other.
+     */
+    private List<Object> store(Connection c, List<Request> group) {
+        Set<String> tenants = new TreeSet<>();
+        group.forEach(r -> tenants.addAll(r.byTenant().keySet()));
+        Map<String, Long> heads = dossiers.heads(c, tenants);
+        Map<String, Long> next = new HashMap<>(heads);
+        Map<String, Earlier> keysHere = new HashMap<>();
+        List<DossierStore.Appended> appended = new ArrayList<>();
+        List<Object> answers = new ArrayList<>(group.size());
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-        List<Dossier> next = new ArrayList<>();
-        List<BatchReceipt.TenantVersion> versions = new ArrayList<>();
-        Map<String, Dossier> heads = dossiers.latestForUpdate(c, byTenant.keySet());
-        for (Map.Entry<String, List<ObjectValue>> e : byTenant.entrySet()) {
-            Optional<Dossier> current = Optional.ofNullable(heads.get(e.getKey()));
-            ObjectValue merged = DossierMerger.merge(current.map(Dossier::value).orElse(null), e.getKey(), e.getValue());
-            long version = current.map(Dossier::version).orElse(0L) + 1;
-            String json = merged.toJsonString();
-            next.add(new Dossier(e.getKey(), version, json, Dossier.sha256(json), now));
-            versions.add(new BatchReceipt.TenantVersion(e.getKey(), version));
+        for (Request r : group) {
+            if (r.key() != null) {
+                Earlier earlier = keysHere.get(r.key().scoped());
+                Optional<Object> answer = earlier != null ? Optional.of(earlier.answer(r.bodySha256()))
+                        : replay(c, r.key(), r.bodySha256());
+                if (answer.isPresent()) {
+                    answers.add(answer.get());
+                    continue;
+                }
+            }
+            String batchId = TimeOrderedIds.next();
+            List<BatchReceipt.TenantVersion> versions = new ArrayList<>(r.byTenant().size());
+            r.byTenant().forEach((tenant, signals) -> {
+                long version = next.merge(tenant, 1L, Long::sum);
+                appended.add(new DossierStore.Appended(tenant, version, batchId, signals));
+                versions.add(new BatchReceipt.TenantVersion(tenant, version));
+            });
+            String response = new BatchReceipt(batchId, r.count(), versions).toJson();
+            insertBatch(c, batchId, r.key(), r.bodySha256(), r.count(), response, now);
+            if (r.key() != null) {
+                keysHere.put(r.key().scoped(), new Earlier(r.bodySha256(), response));
+            }
+            answers.add(new Outcome(response, false));
         }
-        BatchReceipt receipt = new BatchReceipt(batchId, signals.size(), versions);
-        String response = receipt.toJson();
-        insertBatch(c, batchId, key, bodySha256, signals, response, now);
-        dossiers.insertAll(c, next, batchId);
-        return new Outcome(response, false);
+        dossiers.append(c, now, appended, heads);
+        return answers;
     }
 
-    private static Optional<Outcome> replay(Connection c, String key, String bodySha256) {
+    /** What an earlier batch with the same key answered, and the body it had. */
+    private record Earlier(String bodySha256, String response) {
+        Object answer(String body) {
+            return body.equals(bodySha256) ? new Outcome(response, true) : keyReused();
+        }
+    }
+
+    private static Problem keyReused() {
+        return new Problem(HttpStatus.UNPROCESSABLE_ENTITY, "idempotency-key-reused",
+                "this Idempotency-Key was used before with a different body; use a new key for a new batch");
+    }
+
+    private static Optional<Object> replay(Connection c, Key key, String bodySha256) {
         try (PreparedStatement s = c.prepareStatement(
                 "SELECT body_sha256, response_json FROM signal_batch WHERE idempotency_key = ?")) {
-            s.setString(1, key);
+            s.setString(1, key.scoped());
             try (ResultSet rs = s.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
-                if (!rs.getString(1).equals(bodySha256)) {
-                    throw new Problem(HttpStatus.UNPROCESSABLE_ENTITY, "idempotency-key-reused",
-                            "this Idempotency-Key was used before with a different body; use a new key for a new batch");
-                }
-                return Optional.of(new Outcome(rs.getString(2), true));
+                return Optional.of(new Earlier(rs.getString(1), rs.getString(2)).answer(bodySha256));
             }
         } catch (SQLException e) {
             throw new DossierStore.StoreException(e);
         }
     }
 
-    private static void insertBatch(Connection c, String batchId, String key, String bodySha256, List<Value> signals,
+    private static void insertBatch(Connection c, String batchId, Key key, String bodySha256, int count,
                                     String response, OffsetDateTime now) {
-        try (PreparedStatement s = c.prepareStatement("INSERT INTO signal_batch (batch_id, idempotency_key, body_sha256, "
-                + "signal_count, signals_json, response_json, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO signal_batch (batch_id, idempotency_key, caller, "
+                + "client_key, body_sha256, signal_count, response_json, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
             s.setString(1, batchId);
-            s.setString(2, key);
-            s.setString(3, bodySha256);
-            s.setInt(4, signals.size());
-            s.setString(5, ArrayValue.of(signals).toJsonString());
-            s.setString(6, response);
-            s.setObject(7, now);
+            s.setString(2, key == null ? null : key.scoped());
+            s.setString(3, key == null ? null : key.caller());
+            s.setString(4, key == null ? null : key.key());
+            s.setString(5, bodySha256);
+            s.setInt(6, count);
+            s.setString(7, response);
+            s.setObject(8, now);
             s.executeUpdate();
         } catch (SQLException e) {
             throw new DossierStore.StoreException(e);
@@ -187,18 +228,8 @@ public class IngestService {
     }
 
     /** The stored signals of a batch, as accepted (for tests and audits). */
-    public Optional<List<Value>> batchSignals(String batchId) {
-        return tx.executeRead(status -> {
-            try (PreparedStatement s = status.getConnection().prepareStatement(
-                    "SELECT signals_json FROM signal_batch WHERE batch_id = ?")) {
-                s.setString(1, batchId);
-                try (ResultSet rs = s.executeQuery()) {
-                    return rs.next() ? Optional.of(((ArrayValue) Json.parse(rs.getString(1))).items()) : Optional.empty();
-                }
-            } catch (SQLException e) {
-                throw new DossierStore.StoreException(e);
-            }
-        });
+    public List<ObjectValue> batchSignals(String batchId) {
+        return tx.executeRead(status -> dossiers.batchSignals(status.getConnection(), batchId));
     }
 
     /** How many batches are stored (for tests: nothing is stored from a rejected batch). */

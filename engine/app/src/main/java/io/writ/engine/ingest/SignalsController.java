@@ -12,6 +12,7 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
 import io.writ.engine.tenants.Dossier;
 import io.writ.engine.ops.Metrics;
 import io.writ.engine.web.Problem;
@@ -41,7 +42,7 @@ public class SignalsController {
     // does not match is otherwise refused before the controller, as a bare 403)
     @Post(consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
     @ExecuteOn(TaskExecutors.BLOCKING) // parses, validates and writes to the database: off the event loop
-    public HttpResponse<String> post(HttpRequest<?> request, @Nullable @Body String body,
+    public HttpResponse<String> post(HttpRequest<?> request, Authentication caller, @Nullable @Body String body,
                                      @Nullable @Header("Idempotency-Key") String idempotencyKey) {
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_KEY_LENGTH)) {
             throw Problem.badRequest("the Idempotency-Key header must be 1 to " + MAX_KEY_LENGTH + " characters");
@@ -62,7 +63,7 @@ public class SignalsController {
                             : "the batch has " + errors.size() + " invalid fields (first: " + first + "); nothing was stored")
                     .with("errors", errors.stream().map(SignalValidator.FieldError::toMember).toList());
         }
-        IngestService.Outcome outcome = ingest.accept(signals, Dossier.sha256(body), idempotencyKey);
+        IngestService.Outcome outcome = ingest.accept(signals, Dossier.sha256(body), caller.getName(), idempotencyKey);
         if (!outcome.replayed()) {
             metrics.signalsAccepted(signals.size());
         }

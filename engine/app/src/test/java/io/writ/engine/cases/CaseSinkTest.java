@@ -126,6 +126,13 @@ class CaseSinkTest {
         assertThat(full.evidence()).hasSize(3);
         assertThat(full.decisionIds()).containsExactly(first.decisionId(), second.decisionId());
         assertThat(full.history()).extracting(CaseRecord.Event::name).containsExactly("open", "evidence");
+
+        // a later decision that finds exactly the same violations is not new evidence: the case does not change
+        deliver(ctx, decision(t, result("enforce", List.of(
+                violation("spam", "enforce", "medium", "sub-c", ""),
+                violation("spam", "review", "high", "sub-b", "")))));
+        assertThat(only(ctx, t, "spam").version()).isEqualTo(2);
+        assertThat(load(ctx, after.id()).evidence()).hasSize(3);
     }
 
     @ParameterizedTest

@@ -1,6 +1,7 @@
 package io.writ.engine.ingest;
 
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.transaction.TransactionOperations;
 import io.writ.engine.evaluation.DecisionStore;
 import io.writ.engine.evaluation.EvaluationScheduler;
 import io.writ.engine.evaluation.RecordingSink;
@@ -8,8 +9,10 @@ import io.writ.engine.evaluation.SlowPolicyEngine;
 import io.writ.engine.evaluation.StoredDecision;
 import io.writ.engine.storage.Databases;
 import io.writ.engine.tenants.Dossier;
+import io.writ.engine.tenants.DossierMerger;
 import io.writ.engine.tenants.DossierStore;
 import io.writ.engine.web.Problem;
+import io.writ.rego.value.ArrayValue;
 import io.writ.rego.value.ObjectValue;
 import io.writ.rego.value.StringValue;
 import io.writ.rego.value.Value;
@@ -17,6 +20,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -46,6 +53,9 @@ class IngestStoreTest {
         props.put("writ.test.recording-sink", "true");
         props.put("writ.test.slow-engine", "true");
         props.put("writ.evaluation.threads", 4);
+        props.put("writ.dossier.snapshot-after", 3); // snapshots often, so that reads fold on top of them
+        props.put("writ.evaluation.retry-backoff", "20ms");
+        props.put("writ.evaluation.retry-attempts", 2);
         ApplicationContext started = ApplicationContext.run(props, "test");
         if (ctx == null) {
             ctx = started;
@@ -78,7 +88,7 @@ class IngestStoreTest {
                         // both instances write the same tenants, new ones included, in every round
                         String json = "[" + population("shared-" + i, 1).substring(1, population("shared-" + i, 1).length() - 1)
                                 + "," + population("both", 1).substring(1, population("both", 1).length() - 1) + "]";
-                        ingest.accept(signals(json), Dossier.sha256(json + UUID.randomUUID()), null);
+                        ingest.accept(signals(json), Dossier.sha256(json + UUID.randomUUID()), "pipeline-a", null);
                     }
                     return null;
                 }));
@@ -108,7 +118,11 @@ class IngestStoreTest {
     }
 
     private IngestService.Outcome accept(String json, String key) {
-        return ctx.getBean(IngestService.class).accept(signals(json), Dossier.sha256(json), key);
+        return accept("pipeline-a", json, key);
+    }
+
+    private IngestService.Outcome accept(String caller, String json, String key) {
+        return ctx.getBean(IngestService.class).accept(signals(json), Dossier.sha256(json), caller, key);
     }
 
     @ParameterizedTest
@@ -123,7 +137,8 @@ class IngestStoreTest {
         assertThat(out.responseJson()).contains("\"accepted\":3")
                 .contains("\"tenants\":[{\"dossier_version\":1,\"tenant_id\":\"a\"},{\"dossier_version\":1,\"tenant_id\":\"b\"}]");
         String batchId = out.responseJson().replaceAll(".*\"batch_id\":\"([^\"]+)\".*", "$1");
-        assertThat(ctx.getBean(IngestService.class).batchSignals(batchId).orElseThrow()).hasSize(3);
+        assertThat(ctx.getBean(IngestService.class).batchSignals(batchId))
+                .extracting(o -> ((StringValue) o.get("tenant_id")).value()).containsExactly("a", "b", "a");
 
         DossierStore dossiers = ctx.getBean(DossierStore.class);
         Dossier a = dossiers.latest("a").orElseThrow();
@@ -154,6 +169,7 @@ class IngestStoreTest {
         assertThat(ctx.getBean(DossierStore.class).latest("sink-fails-1")).isPresent();
         assertThat(ctx.getBean(DecisionStore.class).count("sink-fails-1")).isZero();
         assertThat(ctx.getBean(DossierStore.class).tenantsAwaitingDecision()).containsExactly("sink-fails-1");
+        assertThat(ctx.getBean(RecordingSink.class).refusals).as("the first try and two retries").hasValue(3);
         // catching up tries again (and fails again: the sink still refuses), deciding nothing twice
         accept(population("fine", 5), null);
         EvaluationScheduler scheduler = ctx.getBean(EvaluationScheduler.class);
@@ -163,6 +179,18 @@ class IngestStoreTest {
         assertThat(scheduler.awaitIdle(Duration.ofSeconds(20))).isTrue();
         assertThat(ctx.getBean(RecordingSink.class).seen).hasSize(before);
         assertThat(ctx.getBean(DecisionStore.class).count("fine")).isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void aFailedEvaluationIsTriedAgainWithoutWaitingForTheNextBatch(String db) throws Exception {
+        start(db);
+        accept(population("flaky-1", 5), null);
+        assertThat(ctx.getBean(EvaluationScheduler.class).awaitIdle(Duration.ofSeconds(20))).isTrue();
+        // the first attempt was refused and rolled back; the retry decided the same version, once
+        assertThat(ctx.getBean(DecisionStore.class).count("flaky-1")).isEqualTo(1);
+        assertThat(ctx.getBean(DecisionStore.class).latest("flaky-1").orElseThrow().dossierVersion()).isEqualTo(1);
+        assertThat(ctx.getBean(DossierStore.class).tenantsAwaitingDecision()).isEmpty();
     }
 
     @ParameterizedTest
@@ -179,6 +207,104 @@ class IngestStoreTest {
         assertThat(p.type()).isEqualTo("idempotency-key-reused");
         assertThat(ingest.batchCount()).isEqualTo(1);
         assertThat(ctx.getBean(DossierStore.class).latest("k").orElseThrow().version()).isEqualTo(1);
+
+        // keys are the caller's own: another pipeline's "key-1" is a new batch, and replays as its own
+        IngestService.Outcome other = accept("pipeline-b", population("k", 2), "key-1");
+        assertThat(other.replayed()).isFalse();
+        assertThat(other.responseJson()).contains("\"dossier_version\":2");
+        assertThat(accept("pipeline-b", population("k", 2), "key-1").responseJson()).isEqualTo(other.responseJson());
+        assertThat(ingest.batchCount()).isEqualTo(2);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void batchesThatArriveDuringAWriteAreWrittenTogetherAsIfOneAfterTheOther(String db) throws Exception {
+        start(db);
+        IngestService ingest = ctx.getBean(IngestService.class);
+        accept(population("g", 1), null); // version 1, before the group
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        List<Future<IngestService.Outcome>> answers = new ArrayList<>();
+        ingest.writer().writeLock().lock();
+        try {
+            List<String[]> sent = List.of(
+                    new String[] {population("g", 2), "key-g"},
+                    new String[] {population("g", 2), "key-g"},     // the same batch again: a replay of the first
+                    new String[] {population("g", 3), "key-g"},     // the same key, another body: refused
+                    new String[] {population("g", 4), null});
+            for (String[] b : sent) {
+                answers.add(pool.submit(() -> accept(b[0], b[1])));
+                long until = System.nanoTime() + 10_000_000_000L;
+                while (ingest.writer().waitingCount() < answers.size() && System.nanoTime() < until) {
+                    Thread.sleep(2); // in order: each batch waits before the next is sent
+                }
+            }
+            assertThat(ingest.writer().waitingCount()).isEqualTo(4);
+        } finally {
+            ingest.writer().writeLock().unlock();
+        }
+        IngestService.Outcome first = answers.get(0).get();
+        assertThat(first.replayed()).isFalse();
+        assertThat(first.responseJson()).contains("\"dossier_version\":2");
+        assertThat(answers.get(1).get()).isEqualTo(new IngestService.Outcome(first.responseJson(), true));
+        assertThat(catchThrowableOfType(java.util.concurrent.ExecutionException.class, () -> answers.get(2).get()).getCause())
+                .isInstanceOfSatisfying(Problem.class, p -> assertThat(p.type()).isEqualTo("idempotency-key-reused"));
+        assertThat(answers.get(3).get().responseJson()).contains("\"dossier_version\":3");
+        pool.shutdown();
+        assertThat(ingest.batchCount()).isEqualTo(3);
+        assertThat(ctx.getBean(DossierStore.class).latest("g").orElseThrow().version()).isEqualTo(3);
+        assertThat(column("SELECT DISTINCT received_at FROM signal_batch")).as("one transaction: the two new batches share its time").hasSize(2);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void aVersionAssembledOnASnapshotIsTheFoldOfAllItsSignals(String db) throws Exception {
+        start(db);
+        List<String> batches = List.of(
+                "[{\"type\": \"tenant\", \"tenant_id\": \"f\", \"segment\": \"telecom\"}]",
+                population("f", 10),
+                "[{\"type\": \"subscription\", \"tenant_id\": \"f\", \"id\": \"s1\", \"state\": \"active\"}]",
+                "[{\"type\": \"subscription\", \"tenant_id\": \"f\", \"id\": \"s1\", \"state\": \"disabled\"}]",
+                population("f", 10),
+                "[{\"type\": \"tenant\", \"tenant_id\": \"f\", \"segment\": \"ngo\", \"name\": \"F\"}]");
+        List<ObjectValue> all = new ArrayList<>();
+        DossierStore dossiers = ctx.getBean(DossierStore.class);
+        for (int i = 0; i < batches.size(); i++) {
+            accept(batches.get(i), null);
+            signals(batches.get(i)).forEach(v -> all.add((ObjectValue) v));
+            if (i == 2) {
+                // the decision of version 3 folds 3 signals and stores its snapshot; 4 to 6 are folded on top of it
+                assertThat(ctx.getBean(EvaluationScheduler.class).awaitIdle(Duration.ofSeconds(20))).isTrue();
+                assertThat(ctx.getBean(DecisionStore.class).latest("f").orElseThrow().dossierVersion()).isEqualTo(3);
+                assertThat(column("SELECT dossier_version FROM dossier WHERE tenant_id = ?", "f")).containsExactly("3");
+            }
+        }
+        Dossier latest = dossiers.latest("f").orElseThrow();
+        assertThat(latest.version()).isEqualTo(6);
+        assertThat(latest.json()).isEqualTo(DossierMerger.merge(null, "f", all).toJsonString());
+        assertThat(latest.json()).contains("\"state\":\"disabled\"").contains("\"segment\":\"ngo\"");
+        assertThat(((ArrayValue) latest.value().get("population")).size()).as("a resent entry is kept once").isEqualTo(1);
+    }
+
+    /** The first column of a query's rows, as text. */
+    @SuppressWarnings("unchecked")
+    private List<String> column(String sql, String... params) {
+        TransactionOperations<Connection> tx = ctx.getBean(TransactionOperations.class);
+        return tx.executeRead(status -> {
+            try (PreparedStatement s = status.getConnection().prepareStatement(sql)) {
+                for (int i = 0; i < params.length; i++) {
+                    s.setString(i + 1, params[i]);
+                }
+                List<String> out = new ArrayList<>();
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getString(1));
+                    }
+                }
+                return out;
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     @ParameterizedTest
@@ -207,7 +333,7 @@ class IngestStoreTest {
         Dossier last = ctx.getBean(DossierStore.class).latest("busy").orElseThrow();
         assertThat(last.version()).isEqualTo(batches);
         // every signal made it into the newest dossier: no writer built on a stale version
-        assertThat(((io.writ.rego.value.ArrayValue) last.value().get("population")).size()).isEqualTo(batches);
+        assertThat(((ArrayValue) last.value().get("population")).size()).isEqualTo(batches);
 
         assertThat(ctx.getBean(EvaluationScheduler.class).awaitIdle(Duration.ofSeconds(60))).isTrue();
         DecisionStore decisions = ctx.getBean(DecisionStore.class);

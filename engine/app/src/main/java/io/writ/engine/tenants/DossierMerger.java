@@ -1,4 +1,4 @@
-package io.writ.engine.ingest;
+package io.writ.engine.tenants;
 
 import io.writ.rego.value.ArrayValue;
 import io.writ.rego.value.ObjectValue;
