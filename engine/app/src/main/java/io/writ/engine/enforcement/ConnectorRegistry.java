@@ -4,6 +4,7 @@ import io.micronaut.context.env.Environment;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.naming.conventions.StringConvention;
 import io.writ.connector.Action;
+import io.writ.connector.ActionKind;
 import io.writ.connector.Connector;
 import io.writ.connector.ConnectorFactory;
 import io.writ.engine.tenants.Dossier;
@@ -73,12 +74,21 @@ public class ConnectorRegistry {
         return name == null ? Optional.empty() : Optional.ofNullable(connectors.get(name));
     }
 
-    /** Where an action goes: a connector's name, or none with the reason in words. */
-    public record Route(@Nullable String connector, @Nullable String note) {
+    /**
+     * Where an action goes: a connector's name, or none with the reason in words; {@code byNotice} for {@code notify},
+     * which no connector carries: the notice Writ issues with the plan is that action.
+     */
+    public record Route(@Nullable String connector, @Nullable String note, boolean byNotice) {
+        Route(@Nullable String connector, @Nullable String note) {
+            this(connector, note, false);
+        }
     }
 
     /** Routes one action of a tenant's plan. */
     public Route route(String tenantId, Action action) {
+        if (action.kind() == ActionKind.NOTIFY) {
+            return new Route(null, "carried out by Writ: the notice to the tenant issued with the plan", true);
+        }
         Optional<String> subscription = subscriptionOf(tenantId, action);
         String provider = subscription.flatMap(sub -> providerOf(tenantId, sub)).orElse(null);
         String name = provider != null && connectors.containsKey(provider) ? provider

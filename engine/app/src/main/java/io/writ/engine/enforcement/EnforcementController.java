@@ -8,6 +8,8 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 
@@ -21,6 +23,8 @@ import java.util.List;
  * is the case move {@code POST /v1/cases/{id}/execute}.
  */
 @Controller("/v1/cases/{id}")
+// previews call the provider, and connectors block (the Azure SDK refuses to block on an event-loop thread)
+@ExecuteOn(TaskExecutors.BLOCKING)
 @Secured({"reviewer", "approver", "auditor", "admin"})
 public class EnforcementController {
     private final EnforcementService enforcement;

@@ -1,6 +1,5 @@
 package io.writ.engine.enforcement;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micronaut.context.BeanProvider;
@@ -8,7 +7,6 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.transaction.TransactionOperations;
 import io.micronaut.transaction.support.TransactionSynchronization;
-import io.writ.connector.Action;
 import io.writ.engine.cases.CaseMoveSink;
 import io.writ.engine.cases.CaseRecord;
 import io.writ.engine.cases.CaseRow;
@@ -26,7 +24,6 @@ import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -92,16 +89,7 @@ class EnforcementPlanner implements CaseMoveSink {
         ArrayNode facts = Facts.of(r, dossier);
         Duration period = noNotice(r) ? Duration.ZERO : settings.noticePeriod();
         Instant executeAfter = now.plus(period);
-        List<PlanAction> actions = new ArrayList<>();
-        int i = 0;
-        for (JsonNode spec : PlanJson.jackson(p.actions())) {
-            Action action = Action.of((ObjectNode) spec);
-            ConnectorRegistry.Route route = registry.route(c.tenantId(), action);
-            StepStatus status = route.connector() == null ? StepStatus.UNSUPPORTED : StepStatus.PENDING;
-            actions.add(new PlanAction(c.id(), i++, action.kind().wire(), action.spec(), route.connector(), route.note(),
-                    status, Step.APPLY, 0, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                    null, null, now));
-        }
+        List<PlanAction> actions = PlanAction.routed(registry, c.id(), c.tenantId(), PlanJson.jackson(p.actions()), now);
         String approvers = r.approvals().stream().map(CaseRecord.Approval::approver).collect(Collectors.joining(", "));
         ObjectNode notice = notices.notice(r, p, facts, period, executeAfter, now);
         store.insert(new Plan(c.id(), c.tenantId(), c.rule(), c.proposalRound(), p.clause(), PlanJson.jackson(p.scope()),
@@ -140,8 +128,11 @@ class EnforcementPlanner implements CaseMoveSink {
         Plan plan = store.find(caseId).filter(p -> p.phase() == PlanPhase.ENFORCED).orElseThrow(() -> new Problem(
                 HttpStatus.CONFLICT, "no-plan", "case " + caseId + " has no enforced plan to revert"));
         for (PlanAction a : plan.actions()) {
-            if (!store.updateAction(a, List.of(PlanStore.Col.status(StepStatus.REVERT_PENDING), PlanStore.Col.step(Step.REVERT),
-                    PlanStore.Col.integer("attempts", 0), PlanStore.Col.time("next_attempt_at", null)))) {
+            // a notice cannot be unsent; the reinstatement is the tenant's news now
+            List<PlanStore.Col> back = a.byNotice() ? List.of(PlanStore.Col.status(StepStatus.RESTORED))
+                    : List.of(PlanStore.Col.status(StepStatus.REVERT_PENDING), PlanStore.Col.step(Step.REVERT),
+                    PlanStore.Col.integer("attempts", 0), PlanStore.Col.time("next_attempt_at", null));
+            if (!store.updateAction(a, back)) {
                 throw new Problem(HttpStatus.CONFLICT, "version-conflict", "the plan of case " + caseId
                         + " changed at the same time; read it again and retry");
             }

@@ -1,6 +1,5 @@
 package io.writ.engine.enforcement;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micronaut.core.annotation.Nullable;
@@ -25,7 +24,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -84,7 +82,7 @@ public class EnforcementService {
                 throw new Problem(HttpStatus.NOT_FOUND, "no-plan", "case " + caseId + " has no proposal and no plan yet; "
                         + "a plan is previewed once actions are proposed and frozen when they are approved");
             }
-            actions = proposed(r.row(), p);
+            actions = PlanAction.routed(registry, caseId, r.row().tenantId(), PlanJson.jackson(p.actions()), PlanStore.now());
             out = PlanViews.proposal(r.row(), actions, settings, paused());
         }
         ArrayNode views = (ArrayNode) out.get("actions");
@@ -94,23 +92,14 @@ public class EnforcementService {
         return out;
     }
 
-    private List<PlanAction> proposed(CaseRow c, CaseRow.Proposal p) {
-        List<PlanAction> out = new ArrayList<>();
-        int i = 0;
-        Instant now = PlanStore.now();
-        for (JsonNode spec : PlanJson.jackson(p.actions())) {
-            Action action = Action.of((ObjectNode) spec);
-            ConnectorRegistry.Route route = registry.route(c.tenantId(), action);
-            out.add(new PlanAction(c.id(), i++, action.kind().wire(), action.spec(), route.connector(), route.note(),
-                    route.connector() == null ? StepStatus.UNSUPPORTED : StepStatus.PENDING, Step.APPLY, 0, null, null, null,
-                    null, null, null, null, null, null, null, null, null, null, null, null, now));
-        }
-        return out;
-    }
-
     /** describe + preview, or the connector's error for this action alone. */
     private ObjectNode preview(PlanAction a) {
         ObjectNode o = PlanJson.object();
+        if (a.byNotice()) {
+            o.put("ok", true);
+            o.put("summary", a.routeNote());
+            return o;
+        }
         Optional<Connector> c = registry.connector(a.connector());
         if (c.isEmpty()) {
             o.put("ok", false);

@@ -1,5 +1,6 @@
 package io.writ.engine.enforcement;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micronaut.core.annotation.Nullable;
 import io.writ.connector.Action;
@@ -7,6 +8,8 @@ import io.writ.connector.ActionKind;
 import io.writ.connector.Applied;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -26,6 +29,24 @@ public record PlanAction(String caseId, int index, String kind, ObjectNode spec,
                          @Nullable String releasedBy, @Nullable String releaseReason, @Nullable ObjectNode dryRun,
                          @Nullable ObjectNode reverted, @Nullable Instant restoredAt, Instant updatedAt) {
 
+    /**
+     * The rows of a case's actions, routed: pending; unsupported when no configured connector takes the action;
+     * verified at once for {@code notify}, which the notice issued with the plan carries out.
+     */
+    static List<PlanAction> routed(ConnectorRegistry registry, String caseId, String tenantId, JsonNode actions, Instant now) {
+        List<PlanAction> out = new ArrayList<>();
+        for (JsonNode spec : actions) {
+            Action action = Action.of((ObjectNode) spec);
+            ConnectorRegistry.Route route = registry.route(tenantId, action);
+            StepStatus status = route.byNotice() ? StepStatus.VERIFIED
+                    : route.connector() == null ? StepStatus.UNSUPPORTED : StepStatus.PENDING;
+            out.add(new PlanAction(caseId, out.size(), action.kind().wire(), action.spec(), route.connector(), route.note(),
+                    status, route.byNotice() ? null : Step.APPLY, 0, null, null, null, null, null, null, null, null, null,
+                    null, null, null, null, null, null, now));
+        }
+        return out;
+    }
+
     /** The action as connectors take it. */
     public Action action() {
         return Action.of(spec);
@@ -34,6 +55,11 @@ public record PlanAction(String caseId, int index, String kind, ObjectNode spec,
     /** The idempotency key of a step: stable across restarts, distinct per case, action and step. */
     public String key(Step step) {
         return caseId + ":" + index + ":" + (step.reverting() ? "revert" : "apply");
+    }
+
+    /** Whether this is a {@code notify} action, carried out by the notice rather than by a connector. */
+    boolean byNotice() {
+        return ActionKind.NOTIFY.wire().equals(kind);
     }
 
     boolean disablesSubscription() {

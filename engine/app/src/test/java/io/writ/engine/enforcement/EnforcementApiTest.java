@@ -182,7 +182,7 @@ class EnforcementApiTest {
     }
 
     @Test
-    void thePlanPreviewsEachTargetAndShowsUnsupportedActionsAndProviderErrorsPerAction() throws Exception {
+    void thePlanPreviewsEachTargetAndShowsProviderErrorsPerAction() throws Exception {
         String id = h.caseFor(tenant(), "telecom", List.of("sub-a", "missing-1"));
         h.move(id, "assign", "{}", token("alice", "reviewer"));
         ApiTests.problem(() -> h.get("/v1/cases/" + id + "/plan", token("alice", "reviewer")), 404);
@@ -204,16 +204,19 @@ class EnforcementApiTest {
         assertThat(proposed.at("/actions/0/preview/target/id").asText()).isEqualTo("subscription/sub-a");
         assertThat(proposed.at("/actions/1/preview/ok").asBoolean()).isFalse();
         assertThat(proposed.at("/actions/1/preview/error/code").asText()).isEqualTo("SubscriptionNotFound");
-        assertThat(proposed.at("/actions/2/status").asText()).isEqualTo("unsupported");
-        assertThat(proposed.at("/actions/2/preview/error/message").asText()).contains("does not support notify");
+        // notify is no connector's: the notice issued with the plan carries it out
+        assertThat(proposed.at("/actions/2/status").asText()).isEqualTo("proposed");
+        assertThat(proposed.at("/actions/2/preview/ok").asBoolean()).isTrue();
+        assertThat(proposed.at("/actions/2/preview/summary").asText()).contains("the notice to the tenant");
 
         JsonNode approved = h.move(id, "approve", "{\"reason\": \"ok\"}", token("bob", "approver"));
-        assertThat(approved.at("/enforcement/actions/2/status").asText()).isEqualTo("unsupported");
+        assertThat(approved.at("/enforcement/actions/2/status").asText()).isEqualTo("verified");
+        assertThat(approved.at("/enforcement/actions/2/connector").isNull()).isTrue();
         JsonNode frozen = h.get("/v1/cases/" + id + "/plan", token("bob", "approver"));
         assertThat(frozen.get("frozen").asBoolean()).isTrue();
         assertThat(frozen.get("phase").asText()).isEqualTo("notice");
         assertThat(frozen.at("/actions/0/preview/summary").asText()).contains("sub-a");
-        assertThat(frozen.at("/actions/2/route_note").asText()).isEqualTo("connector 'fake' does not support notify");
+        assertThat(frozen.at("/actions/2/route_note").asText()).contains("notice to the tenant");
 
         for (String role : List.of("reviewer", "approver", "auditor", "admin")) {
             assertThat(h.get("/v1/cases/" + id + "/plan", token("u", role)).get("case").asText()).isEqualTo(id);

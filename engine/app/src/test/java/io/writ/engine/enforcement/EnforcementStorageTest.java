@@ -24,7 +24,8 @@ class EnforcementStorageTest {
         try (Harness h = Harness.start(database, Map.of())) {
             id = h.caseFor("tnt-" + db, "telecom", List.of(db + "-a"));
             h.approve(id, "[{\"action\": \"disable-subscription\", \"subscription\": \"" + db + "-a\"}, "
-                    + "{\"action\": \"isolate-resource\", \"subscription\": \"" + db + "-a\", \"resource\": \"st-1\"}]",
+                    + "{\"action\": \"isolate-resource\", \"subscription\": \"" + db + "-a\", \"resource\": \"st-1\"}, "
+                    + "{\"action\": \"notify\", \"subscription\": \"" + db + "-a\"}]",
                     "{\"subscriptions\": [\"" + db + "-a\"]}");
             h.move(id, "execute", "{\"reason\": \"now\"}", token("bob", "approver"));
             h.awaitStatus(id, "enforced");
@@ -33,6 +34,7 @@ class EnforcementStorageTest {
             JsonNode done = h.awaitStatus(id, "reinstated");
             assertThat(done.at("/enforcement/phase").asText()).isEqualTo("reinstated");
             assertThat(done.at("/enforcement/actions/1/reverted/already_reverted").asBoolean()).isFalse();
+            assertThat(done.at("/enforcement/actions/2/status").asText()).isEqualTo("restored");
             h.put("/v1/admin/enforcement", "{\"paused\": true, \"reason\": \"maintenance\"}", token("root", "admin"));
         }
         try (Harness h = Harness.start(database, Map.of())) {

@@ -30,7 +30,7 @@ import java.util.TreeMap;
  * engine relies on: an apply repeated with the same idempotency key is recognised. It counts every change it makes,
  * per target, which is what the tests check "applied once" against. Subscriptions named {@code flaky-*} fail their
  * first {@code flaky-failures} applies with a 429; {@code forbidden-*} fail with a 403 until {@link #allow} is called;
- * {@code missing-*} do not exist. {@code notify} is not supported.
+ * {@code missing-*} do not exist. {@code notify} is not a connector's (the engine's notice carries it out).
  *
  * <p>Settings: {@code state-file} (optional), {@code halt-after-changes} (halts the JVM right after that many changes
  * are saved, before apply returns: the crash the outbox must survive), {@code irreversible-after} (an ISO-8601
