@@ -11,7 +11,8 @@ CREATE TABLE tenant_signal (
     -- the signal's index in its batch: the fold's order within one version
     batch_position  INTEGER NOT NULL,
     batch_id        VARCHAR(36) NOT NULL REFERENCES signal_batch (batch_id),
-    signal_json     TEXT NOT NULL,
+    -- VARCHAR, not TEXT: H2 keeps it in the row instead of in its LOB store (a signal is at most 64 KiB of JSON)
+    signal_json     VARCHAR(65536) NOT NULL,
     PRIMARY KEY (tenant_id, dossier_version, batch_position)
 );
 
@@ -50,3 +51,5 @@ CREATE INDEX decision_by_tenant ON decision (tenant_id, dossier_version);
 
 -- A case holds each distinct violation once: a later decision that finds exactly the same adds nothing.
 CREATE INDEX writ_case_evidence_digest ON writ_case_evidence (case_id, violation_digest);
+-- the next evidence number is found at the end of this index (events have it as their primary key)
+CREATE INDEX writ_case_evidence_seq ON writ_case_evidence (case_id, seq);

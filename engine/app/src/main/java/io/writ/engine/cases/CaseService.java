@@ -4,6 +4,7 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.transaction.annotation.ReadOnly;
 import io.micronaut.transaction.annotation.Transactional;
+import io.writ.engine.audit.AuditLog;
 import io.writ.engine.web.Problem;
 import io.writ.rego.value.ArrayValue;
 import io.writ.rego.value.ObjectValue;
@@ -31,10 +32,12 @@ public class CaseService {
     static final int MAX_REASON = 4000;
 
     private final CaseStore store;
+    private final AuditLog audit;
     private final List<CaseMoveSink> sinks;
 
-    CaseService(CaseStore store, List<CaseMoveSink> sinks) {
+    CaseService(CaseStore store, AuditLog audit, List<CaseMoveSink> sinks) {
         this.store = store;
+        this.audit = audit;
         this.sinks = sinks;
     }
 
@@ -167,7 +170,9 @@ public class CaseService {
         if (approval != null) {
             store.addApproval(id, moved.proposalRound(), approval);
         }
-        store.addEvent(id, new CaseRecord.Event(t.wire(), actor.name(), c.status().wire(), moved.status().wire(), reason, now));
+        var event = new CaseRecord.Event(t.wire(), actor.name(), c.status().wire(), moved.status().wire(), reason, now);
+        store.addEvent(id, event);
+        audit.append(CaseAudit.kind(t.wire()), CaseAudit.entry(moved, event, approval, null, List.of()));
         for (CaseMoveSink sink : sinks) {
             sink.onMove(c, moved, t, actor, reason, now);
         }

@@ -3,6 +3,7 @@ package io.writ.engine.cases;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.transaction.TransactionDefinition;
 import io.micronaut.transaction.annotation.Transactional;
+import io.writ.engine.audit.AuditLog;
 import io.writ.engine.storage.TimeOrderedIds;
 import io.writ.engine.evaluation.DecisionSink;
 import io.writ.engine.evaluation.StoredDecision;
@@ -39,8 +40,9 @@ import java.util.function.Supplier;
  * and rule at once, the unique index lets one commit and fails the other (ingest evaluates one tenant at a time).
  *
  * <p>The two-approver rule needs the tenant's segment, which a {@link StoredDecision} does not carry (it holds the
- * policy's result, not its input). The sink takes it, first found first, from: the decision's {@code tenant.segment}
- * or {@code segment} field, should the policy echo it; a {@link TenantSegments} bean, if one exists. Independently,
+ * policy's result, not its input). The sink takes it from the decided dossier when the evaluator hands it over;
+ * otherwise, first found first, from: the decision's {@code tenant.segment} or {@code segment} field, should the
+ * policy echo it; a {@link TenantSegments} bean, if one exists. Independently,
  * a violation with the {@code state-security-actor} indicator (which the AUP policy sets for government-defense,
  * government-intelligence and law-enforcement tenants) or of critical severity requires two approvers.
  */
@@ -53,15 +55,24 @@ public class CaseSink implements DecisionSink {
 
     private final CaseStore store;
     private final @Nullable TenantSegments segments;
+    private final AuditLog audit;
 
-    CaseSink(CaseStore store, @Nullable TenantSegments segments) {
+    CaseSink(CaseStore store, @Nullable TenantSegments segments, AuditLog audit) {
         this.store = store;
         this.segments = segments;
+        this.audit = audit;
     }
 
     @Override
     @Transactional(propagation = TransactionDefinition.Propagation.MANDATORY)
     public void onDecision(StoredDecision decision) {
+        onDecision(decision, null);
+    }
+
+    /** With the decided dossier at hand, its {@code tenant.segment} is the one the two-approver rule reads. */
+    @Override
+    @Transactional(propagation = TransactionDefinition.Propagation.MANDATORY)
+    public void onDecision(StoredDecision decision, @Nullable ObjectValue input) {
         if (!(decision.result() instanceof ObjectValue result) || !Severity.needsCase(text(result.get("verdict")))) {
             return;
         }
@@ -93,7 +104,7 @@ public class CaseSink implements DecisionSink {
             @Override
             public String get() {
                 if (!done) {
-                    found = segmentOf(decision, result);
+                    found = segmentOf(decision, result, input);
                     done = true;
                 }
                 return found;
@@ -124,6 +135,7 @@ public class CaseSink implements DecisionSink {
 
         Optional<CaseRow> open = store.findOpenForUpdate(decision.tenantId(), rule);
         CaseRow current;
+        CaseRecord.Event event = null;
         if (open.isPresent()) {
             current = open.get();
         } else {
@@ -132,36 +144,44 @@ public class CaseSink implements DecisionSink {
             current = new CaseRow(TimeOrderedIds.next(), decision.tenantId(), segment, rule, clause, severity,
                     verdict, CaseStatus.OPEN, null, 1, twoApprovers, scope, 0, null, now, now);
             store.insert(current);
-            store.addEvent(current.id(), new CaseRecord.Event("open", SYSTEM_ACTOR, null, CaseStatus.OPEN.wire(),
-                    "decision " + decision.decisionId() + " found " + violations.size() + " violation(s) of " + rule, now));
+            event = new CaseRecord.Event("open", SYSTEM_ACTOR, null, CaseStatus.OPEN.wire(),
+                    "decision " + decision.decisionId() + " found " + violations.size() + " violation(s) of " + rule, now);
+            store.addEvent(current.id(), event);
             LOG.info("case {} opened: tenant {} rule {} decision {}", current.id(), decision.tenantId(), rule, decision.decisionId());
         }
-        int added = 0;
+        List<String> added = new ArrayList<>();
         for (ObjectValue v : violations) {
             String vVerdict = Optional.ofNullable(text(v.get("verdict"))).orElse(decisionVerdict);
             var evidence = new CaseRecord.Evidence(decision.decisionId(), decision.dossierVersion(),
                     decision.bundleRevision(), decision.decidedAt(), vVerdict, text(v.get("severity")), v, now);
             if (store.addEvidence(current.id(), evidence, digest(v))) {
-                added++;
+                added.add(digest(v));
             }
         }
-        if (open.isPresent() && added > 0) {
+        if (open.isPresent() && !added.isEmpty()) {
             CaseRow c = open.get();
             String segment = segmentOf.get();
             boolean twoApprovers = twoApproversAnyway || securitySegment(segment);
-            CaseRow updated = c.withEvidence(segment != null ? segment : c.tenantSegment(), c.twoApprovers() || twoApprovers,
+            current = c.withEvidence(segment != null ? segment : c.tenantSegment(), c.twoApprovers() || twoApprovers,
                     clause != null ? clause : c.clause(), severity, verdict, scope != null ? scope : c.scope(),
                     c.version() + 1, now);
             // the row is locked (FOR UPDATE), so the version cannot have moved since it was read
-            store.update(updated, c.version());
-            store.addEvent(c.id(), new CaseRecord.Event("evidence", SYSTEM_ACTOR, c.status().wire(), c.status().wire(),
-                    "decision " + decision.decisionId() + " added " + added + " violation(s)", now));
-            LOG.info("case {}: {} violation(s) added by decision {}", c.id(), added, decision.decisionId());
+            store.update(current, c.version());
+            event = new CaseRecord.Event("evidence", SYSTEM_ACTOR, c.status().wire(), c.status().wire(),
+                    "decision " + decision.decisionId() + " added " + added.size() + " violation(s)", now);
+            store.addEvent(c.id(), event);
+            LOG.info("case {}: {} violation(s) added by decision {}", c.id(), added.size(), decision.decisionId());
+        }
+        if (event != null) {
+            audit.append(CaseAudit.kind(event.name()), CaseAudit.entry(current, event, null, decision.decisionId(), added));
         }
     }
 
-    /** The tenant's segment, as far as the decision or a {@link TenantSegments} bean tells. */
-    private @Nullable String segmentOf(StoredDecision decision, ObjectValue result) {
+    /** The tenant's segment, as far as the decided dossier, the decision or a {@link TenantSegments} bean tells. */
+    private @Nullable String segmentOf(StoredDecision decision, ObjectValue result, @Nullable ObjectValue input) {
+        if (input != null) {
+            return input.get("tenant") instanceof ObjectValue tenant ? text(tenant.get("segment")) : null;
+        }
         if (result.get("tenant") instanceof ObjectValue tenant && text(tenant.get("segment")) != null) {
             return text(tenant.get("segment"));
         }

@@ -225,8 +225,11 @@ class CaseStore {
                 instant(rs, 20), instant(rs, 21));
     }
 
+    /** One past the case's last seq: a seek to the end of the (case_id, seq) index, not a scan of the case's rows. */
     private int nextSeq(String table, String caseId) {
-        return many("SELECT COALESCE(MAX(seq), 0) + 1 FROM " + table + " WHERE case_id = ?", rs -> rs.getInt(1), caseId).getFirst();
+        List<Integer> last = many("SELECT seq FROM " + table + " WHERE case_id = ? ORDER BY seq DESC LIMIT 1",
+                rs -> rs.getInt(1), caseId);
+        return last.isEmpty() ? 1 : last.getFirst() + 1;
     }
 
     private static @Nullable String json(@Nullable Value v) {

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code writ} command. Subcommands: {@code serve} (the service), {@code token} (a local bearer
- * token), {@code eval} and {@code test} (Rego, like {@code opa eval} and {@code opa test}). New
+ * token), {@code log verify} (the auditor's check of the audit log), {@code eval} and {@code test} (Rego, like {@code opa eval} and {@code opa test}). New
  * subcommands are added in {@link #commandLine()}.
  */
 @Command(name = "writ", mixinStandardHelpOptions = true, version = "writ 0.1.0",
@@ -19,7 +19,8 @@ public final class Writ implements Runnable {
     public static CommandLine commandLine() {
         return RegoCli.addTo(new CommandLine(new Writ()))
                 .addSubcommand(new ServeCommand())
-                .addSubcommand(new TokenCommand());
+                .addSubcommand(new TokenCommand())
+                .addSubcommand(new LogCommand());
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.writ.engine.evaluation;
 
 import io.micronaut.transaction.TransactionOperations;
+import io.writ.engine.audit.AuditLog;
+import io.writ.engine.audit.Entries;
 import io.writ.engine.storage.GroupCommit;
 import io.writ.engine.storage.TimeOrderedIds;
 import io.writ.engine.tenants.Dossier;
@@ -17,11 +19,13 @@ import java.sql.Connection;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
- * Decides a tenant's newest dossier version: evaluates it with the policy, then stores the decision and
- * tells every {@link DecisionSink} in one transaction, so that a case opened from a decision exists exactly
- * when the decision does. Decisions of other tenants ready at the same moment share that transaction (a
+ * Decides a tenant's newest dossier version: evaluates it with the policy, then stores the decision, appends it
+ * to the audit log and tells every {@link DecisionSink} in one transaction, so that a case opened from a decision
+ * (and each log entry) exists exactly when the decision does. Decisions of other tenants ready at the same moment share that transaction (a
  * {@link GroupCommit}); if it fails, each is stored alone, so one tenant's failure is only its own.
  */
 @Singleton
@@ -35,10 +39,12 @@ public class DossierEvaluator {
     private final List<DecisionSink> sinks;
     /** Decisions of different tenants that are ready at the same time are stored in one transaction. */
     private final GroupCommit<Decided, StoredDecision> writer;
+    private final AuditLog audit;
 
     public DossierEvaluator(TransactionOperations<Connection> tx, DossierStore dossiers, DecisionStore decisions,
-                            PolicyEngine engine, List<DecisionSink> sinks,
+                            PolicyEngine engine, List<DecisionSink> sinks, AuditLog audit,
                             @io.micronaut.context.annotation.Value("${writ.evaluation.max-group:64}") int maxGroup) {
+        this.audit = audit;
         this.tx = tx;
         this.dossiers = dossiers;
         this.decisions = decisions;
@@ -47,8 +53,8 @@ public class DossierEvaluator {
         this.writer = new GroupCommit<>(this::store, d -> 1, maxGroup);
     }
 
-    /** A decision and the version it decided, ready to store. */
-    private record Decided(DossierStore.Assembled version, StoredDecision decision) {
+    /** A decision, the version it decided and the input the policy saw, ready to store. */
+    private record Decided(DossierStore.Assembled version, StoredDecision decision, ObjectValue input) {
     }
 
     private List<StoredDecision> store(List<Decided> group) {
@@ -57,8 +63,9 @@ public class DossierEvaluator {
                 // the decision names its input by version and hash; the signals reproduce it
                 dossiers.storeSnapshot(status.getConnection(), d.version());
                 decisions.insert(status.getConnection(), d.decision());
+                audit.append(Entries.DECISION, Entries.decision(d.decision(), d.version().value()));
                 for (DecisionSink sink : sinks) {
-                    sink.onDecision(d.decision());
+                    sink.onDecision(d.decision(), d.input());
                 }
             }
             return group.stream().map(Decided::decision).toList();
@@ -66,21 +73,23 @@ public class DossierEvaluator {
     }
 
     /**
-     * Decides the tenant's newest version unless it is decided already. Returns the stored decision, or empty
-     * when there was nothing to do. Throws {@link Failed} when the policy could not decide (already logged; the
-     * version stays undecided, and the scheduler tries again).
+     * Decides the tenant's newest version unless it is decided already. The decision is stored by {@code writes},
+     * together with the decisions of other tenants waiting at that moment, while the calling thread moves on. The
+     * future completes when the decision is stored (empty: nothing to decide), or fails with what storing threw.
+     * Throws {@link Failed} when the policy could not decide (already logged; the version stays undecided, and
+     * the scheduler tries again).
      */
-    public Optional<StoredDecision> decideLatest(String tenantId) {
+    public CompletableFuture<Optional<StoredDecision>> decide(String tenantId, Executor writes) {
         // one read transaction (the inner reads join it): one connection from the pool, not two
         Optional<DossierStore.Assembled> undecided = tx.executeRead(status -> dossiers.assembleLatest(tenantId)
                 .filter(a -> !decisions.exists(tenantId, a.dossier().version())));
         if (undecided.isEmpty()) {
-            return Optional.empty();
+            return CompletableFuture.completedFuture(Optional.empty());
         }
         Dossier d = undecided.get().dossier();
         String revision = engine.revision();
         long start = System.nanoTime();
-        ObjectValue input = d.value();
+        ObjectValue input = undecided.get().value();
         Value result;
         try {
             result = engine.evaluate(EvaluationController.DECISION, input);
@@ -98,8 +107,7 @@ public class DossierEvaluator {
         }
         StoredDecision decision = new StoredDecision(TimeOrderedIds.next(), tenantId, d.version(), d.sha256(),
                 revision == null ? "" : revision, result, Instant.now(), micros);
-        writer.submit(new Decided(undecided.get(), decision));
-        return Optional.of(decision);
+        return writer.submitAsync(new Decided(undecided.get(), decision, input), writes).thenApply(Optional::of);
     }
 
     /** The policy could not decide; the reason is logged (its message may quote the dossier, so it is not kept). */

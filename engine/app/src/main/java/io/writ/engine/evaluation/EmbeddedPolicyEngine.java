@@ -35,6 +35,13 @@ public class EmbeddedPolicyEngine implements PolicyEngine {
     private volatile Instant loadedAt;
     private volatile String lastError;
     private volatile Instant lastErrorAt;
+    private volatile ActivationGate gate;
+
+    /** Sees every bundle before it becomes active, and can refuse it by throwing (the audit log records it). */
+    @FunctionalInterface
+    public interface ActivationGate {
+        void activating(PolicyBundle next, @Nullable PolicyBundle previous);
+    }
 
     /**
      * {@code writ.policy.now} fixes the policies' clock ({@code time.now_ns}) to an instant: for tests and
@@ -69,6 +76,15 @@ public class EmbeddedPolicyEngine implements PolicyEngine {
     public final synchronized boolean reload() {
         try {
             PolicyBundle b = PolicyBundle.load(location);
+            ActivationGate g = gate;
+            if (g != null) {
+                try {
+                    g.activating(b, current.get());
+                } catch (RuntimeException e) {
+                    throw new PolicyBundle.BundleException(location + ": revision '" + b.revision()
+                            + "' not activated, its activation could not be recorded: " + e.getMessage());
+                }
+            }
             current.set(b);
             loadedAt = Instant.now();
             lastError = null;
@@ -85,6 +101,18 @@ public class EmbeddedPolicyEngine implements PolicyEngine {
                     kept == null ? "no bundle is active" : "keeping revision '" + kept.revision() + "'", e.getMessage());
             return false;
         }
+    }
+
+    /**
+     * Installs the gate every later reload passes through. The bundle active now passes through it at once, as
+     * its activation at start; when the gate refuses it, so does this call.
+     */
+    public synchronized void gate(ActivationGate g) {
+        PolicyBundle b = current.get();
+        if (b != null) {
+            g.activating(b, null);
+        }
+        this.gate = g;
     }
 
     @Override

@@ -11,7 +11,10 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -46,6 +49,12 @@ public class EvaluationScheduler implements ApplicationEventListener<StartupEven
     private final DossierEvaluator evaluator;
     private final DossierStore dossiers;
     private final ScheduledExecutorService executor;
+    /** Stores decisions, many at a time, while the evaluation threads go on to the next tenants. */
+    private final ExecutorService writes = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "writ-decision-writer");
+        t.setDaemon(true);
+        return t;
+    });
     private final long minIntervalNanos;
     private final Duration retryBackoff;
     private final int retryAttempts;
@@ -97,14 +106,22 @@ public class EvaluationScheduler implements ApplicationEventListener<StartupEven
 
     private void run(String tenantId) {
         long started = System.nanoTime();
-        boolean failed = false;
+        CompletableFuture<?> decided;
         try {
-            evaluator.decideLatest(tenantId);
-        } catch (DossierEvaluator.Failed e) {
-            failed = true; // logged where the dossier was at hand to scrub the message
+            decided = evaluator.decide(tenantId, writes);
         } catch (RuntimeException e) {
-            failed = true;
-            LOG.error("evaluation of tenant {} failed: {}", tenantId, e.getMessage());
+            decided = CompletableFuture.failedFuture(e);
+        }
+        decided.whenComplete((r, e) -> finish(tenantId, started, e));
+    }
+
+    /** After a tenant's decision is stored (or its evaluation failed): go again, retry, or let the tenant rest. */
+    private void finish(String tenantId, long started, Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        boolean failed = cause != null;
+        if (failed && !(cause instanceof DossierEvaluator.Failed)) {
+            // the policy's failures are logged where the dossier is at hand to scrub the message
+            LOG.error("evaluation of tenant {} failed: {}", tenantId, cause.getMessage());
         }
         boolean retry = failed;
         long[] delay = new long[1];
@@ -179,9 +196,13 @@ public class EvaluationScheduler implements ApplicationEventListener<StartupEven
     @PreDestroy
     void stop() throws InterruptedException {
         executor.shutdown();
+        writes.shutdown();
         // a run cut short leaves its version undecided in the database, and the next start decides it
         if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
             executor.shutdownNow();
+        }
+        if (!writes.awaitTermination(10, TimeUnit.SECONDS)) {
+            writes.shutdownNow();
         }
     }
 }

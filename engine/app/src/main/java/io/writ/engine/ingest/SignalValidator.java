@@ -37,6 +37,8 @@ public final class SignalValidator {
     }
 
     public static final int MAX_ID_LENGTH = 255;
+    /** A signal is metadata, never content: its JSON is at most this long (and is stored inline, not as a LOB). */
+    public static final int MAX_SIGNAL_CHARS = 65_536;
 
     static final Set<String> SEGMENTS = Set.of("enterprise", "smb", "consumer", "government-civilian",
             "government-defense", "government-intelligence", "law-enforcement", "telecom", "ngo", "research",
@@ -123,6 +125,12 @@ public final class SignalValidator {
     private static void validate(Value signal, String at, List<FieldError> errors) {
         if (!(signal instanceof ObjectValue o)) {
             errors.add(new FieldError(at, "a signal must be a JSON object, not " + signal.typeName()));
+            return;
+        }
+        int length = o.toJsonString().length();
+        if (length > MAX_SIGNAL_CHARS) {
+            errors.add(new FieldError(at, "is " + length + " characters of JSON; a signal holds metadata and is at most "
+                    + MAX_SIGNAL_CHARS));
             return;
         }
         Value type = o.get("type");

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.ToIntFunction;
@@ -61,6 +63,32 @@ public final class GroupCommit<R, A> {
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException re ? re : e;
         }
+    }
+
+    /**
+     * Queues the request and returns at once; the answer completes when the request is committed, alone or with
+     * others, by a write that runs on {@code executor} (one at a time). For callers that have other work to do
+     * meanwhile: the more requests wait, the bigger the group and the fewer the commits.
+     */
+    public CompletableFuture<A> submitAsync(R request, Executor executor) {
+        Waiting<R, A> w = new Waiting<>(request, new CompletableFuture<>());
+        waiting.add(w);
+        try {
+            executor.execute(() -> {
+                writeLock.lock();
+                try {
+                    // an earlier drain may have written it already; then there is nothing to do here
+                    while (!waiting.isEmpty()) {
+                        write(take());
+                    }
+                } finally {
+                    writeLock.unlock();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            w.answer().completeExceptionally(e); // shutting down
+        }
+        return w.answer();
     }
 
     /** How many requests wait to be written (tests: to hold a group together). */

@@ -56,8 +56,13 @@ public class DossierStore {
      *
      * @param batchId the batch that made this version (what a snapshot row cites)
      * @param folded  how many signals were folded on top of the newest snapshot (0: this version is stored)
+     * @param folds   the fold's result, the dossier as a value (null when it came from a snapshot as text)
      */
-    public record Assembled(Dossier dossier, String batchId, int folded) {
+    public record Assembled(Dossier dossier, String batchId, int folded, ObjectValue folds) {
+        /** The dossier as a policy input, without parsing its text again when it was just folded. */
+        public ObjectValue value() {
+            return folds != null ? folds : dossier.value();
+        }
     }
 
     /** The newest version of the tenant's dossier, if the tenant is known. */
@@ -100,7 +105,7 @@ public class DossierStore {
                     snapshot = new Dossier(tenantId, rs.getLong(1), rs.getString(2), rs.getString(3),
                             rs.getObject(4, OffsetDateTime.class));
                     if (snapshot.version() == version) {
-                        return new Assembled(snapshot, rs.getString(5), 0);
+                        return new Assembled(snapshot, rs.getString(5), 0, null);
                     }
                     base = snapshot.version();
                     dossier = snapshot.value();
@@ -124,8 +129,10 @@ public class DossierStore {
         if (batchId == null) {
             throw new IllegalStateException("tenant " + tenantId + " has no signals for dossier version " + version);
         }
-        String json = DossierMerger.merge(dossier, tenantId, signals).toJsonString();
-        return new Assembled(new Dossier(tenantId, version, json, Dossier.sha256(json), createdAt), batchId, signals.size());
+        ObjectValue folded = DossierMerger.merge(dossier, tenantId, signals);
+        String json = folded.toJsonString();
+        return new Assembled(new Dossier(tenantId, version, json, Dossier.sha256(json), createdAt), batchId, signals.size(),
+                folded);
     }
 
     /**

@@ -4,6 +4,7 @@ import io.micronaut.context.ApplicationContext;
 import io.micronaut.transaction.TransactionOperations;
 import io.writ.engine.evaluation.StoredDecision;
 import io.writ.rego.value.Json;
+import io.writ.rego.value.ObjectValue;
 
 import java.sql.Connection;
 import java.time.Instant;
@@ -54,6 +55,16 @@ final class CaseFixtures {
             for (StoredDecision d : decisions) {
                 sink.onDecision(d);
             }
+            return null;
+        });
+    }
+
+    /** Delivers a decision with the dossier it decided, as the evaluator does. */
+    @SuppressWarnings("unchecked")
+    static void deliverWithInput(ApplicationContext ctx, StoredDecision decision, ObjectValue input) {
+        TransactionOperations<Connection> tx = ctx.getBean(TransactionOperations.class);
+        tx.executeWrite(status -> {
+            ctx.getBean(CaseSink.class).onDecision(decision, input);
             return null;
         });
     }

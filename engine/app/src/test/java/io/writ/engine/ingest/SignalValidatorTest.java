@@ -67,4 +67,16 @@ class SignalValidatorTest {
         assertThat(e.getFirst().detail()).startsWith(detail);
         assertThat(e.getFirst().detail()).doesNotContain("Jane Roe");
     }
+
+    @Test
+    void aSignalIsAtMost64KiBOfJson() {
+        String pad = "x".repeat(SignalValidator.MAX_SIGNAL_CHARS);
+        List<FieldError> e = errors("{\"type\": \"tenant\", \"tenant_id\": \"t\", \"name\": \"" + pad + "\"}");
+        assertThat(e).singleElement().satisfies(f -> {
+            assertThat(f.pointer()).isEqualTo("/0");
+            assertThat(f.detail()).startsWith("is 65579 characters of JSON; a signal holds metadata and is at most 65536");
+        });
+        String fits = "x".repeat(SignalValidator.MAX_SIGNAL_CHARS - 50);
+        assertThat(errors("{\"type\": \"tenant\", \"tenant_id\": \"t\", \"name\": \"" + fits + "\"}")).isEmpty();
+    }
 }

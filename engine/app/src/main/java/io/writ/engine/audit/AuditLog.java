@@ -1,0 +1,241 @@
+package io.writ.engine.audit;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Value;
+import io.micronaut.transaction.TransactionDefinition;
+import io.micronaut.transaction.TransactionOperations;
+import io.micronaut.transaction.annotation.Transactional;
+import io.micronaut.transaction.support.TransactionSynchronization;
+import io.writ.rego.value.ObjectValue;
+import io.writ.rego.value.StringValue;
+import jakarta.annotation.PreDestroy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The audit log: every change Writ makes is appended as one leaf of an RFC 9162 Merkle tree whose signed
+ * checkpoints auditors verify (docs/audit-log.md).
+ *
+ * <p>{@link #append} writes the masked, canonical entry in the caller's transaction: it exists exactly when
+ * the change does, and callers never wait on each other. A sequencer (one thread per instance) then takes the
+ * committed entries in order, gives them leaf indices, stores the new tree nodes and a signed checkpoint, and
+ * removes them from the queue, all in one transaction of its own; entries become provable a moment after their
+ * commit, as in Certificate Transparency. Entries committed before a crash are sequenced at the next start.
+ * Several instances may share a database: leaf indices and checkpoint sizes are unique keys, so when two
+ * sequencers race, one commits and the other rolls back and tries again on the newer tree.
+ */
+@Context
+public class AuditLog implements AutoCloseable {
+    public static final String DEFAULT_ORIGIN = "writ.local/audit";
+    private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
+    private static final int BATCH = 2_000;
+    private static final long GATHER_MILLIS = 5;
+
+    private final AuditStore store;
+    private final TransactionOperations<Connection> tx;
+    private final EntryMask mask;
+    private final LogKey key;
+    private final String origin;
+    private final Duration poll;
+    private final ReentrantLock sequencing = new ReentrantLock();
+    private final Semaphore wake = new Semaphore(0);
+    private final Thread sequencer;
+    private volatile boolean running = true;
+    private Frontier frontier;
+
+    public AuditLog(AuditStore store, TransactionOperations<Connection> tx, EntryMask mask, LogKey key,
+                    @Value("${writ.log.origin:" + DEFAULT_ORIGIN + "}") String origin,
+                    @Value("${writ.log.sequence-interval:250ms}") Duration poll) {
+        this.store = store;
+        this.tx = tx;
+        this.mask = mask;
+        this.key = key;
+        this.origin = origin;
+        this.poll = poll;
+        // catch up at once: entries committed before a crash or by a stopped instance get their leaves now
+        sync();
+        this.sequencer = Thread.ofPlatform().daemon().name("writ-audit-sequencer").start(this::run);
+    }
+
+    /**
+     * Appends an entry of {@code kind} (e.g. {@code decision}, {@code case.approve}) in the caller's transaction,
+     * which must exist. The entry is {@code body} plus {@code kind}, {@code logged_at} and {@code masked} (the
+     * JSON pointers erased by {@link EntryMask}); a string {@code tenant} or {@code case} member of the body is
+     * what the audit view filters on.
+     *
+     * @throws IllegalArgumentException when the body uses one of the three names the log sets
+     */
+    @Transactional(propagation = TransactionDefinition.Propagation.MANDATORY)
+    public void append(String kind, ObjectValue body) {
+        for (String reserved : List.of("kind", "logged_at", "masked")) {
+            if (body.get(reserved) != null) {
+                throw new IllegalArgumentException("an audit entry body must not set '" + reserved + "'; the log does");
+            }
+        }
+        Instant at = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        ObjectValue entry = body.toBuilder().put("kind", StringValue.of(kind)).put("logged_at", StringValue.of(at.toString())).build();
+        EntryMask.Masked m = mask.mask(entry, (ObjectNode) entry.toJson());
+        ArrayNode erased = m.entry().putArray("masked");
+        m.erased().forEach(erased::add);
+        String json = Jcs.canonicalize(m.entry());
+        store.enqueue(kind, text(body, "tenant"), text(body, "case"), at, json);
+        tx.findTransactionStatus().ifPresent(status -> status.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                wake.release();
+            }
+        }));
+    }
+
+    private static String text(ObjectValue body, String member) {
+        return body.get(member) instanceof StringValue s ? s.value() : null;
+    }
+
+    /** The log's origin: the first line of its checkpoints and the name of its key. */
+    public String origin() {
+        return origin;
+    }
+
+    /** The key auditors verify checkpoints with. */
+    public VerifierKey verifierKey() {
+        return key.verifier();
+    }
+
+    /**
+     * Sequences every entry committed so far and returns the newest signed checkpoint (the signed note).
+     * The sequencer does this by itself; tests and tools call it to wait for it.
+     */
+    public String sync() {
+        sequencing.lock();
+        try {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    while (pass() > 0) {
+                        // until the queue is empty
+                    }
+                    break;
+                } catch (RuntimeException e) {
+                    // another instance's sequencer took these leaf indices first: start again on its tree
+                    if (attempt == 5) {
+                        throw e;
+                    }
+                    Thread.sleep(20L * attempt);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while sequencing the audit log", e);
+        } finally {
+            sequencing.unlock();
+        }
+        return latestNote();
+    }
+
+    /** The newest signed checkpoint. */
+    public String latestNote() {
+        return tx.executeRead(s -> store.latestCheckpoint().map(SignedCheckpoint::note).orElseThrow(
+                () -> new IllegalStateException("the audit log has no checkpoint yet")));
+    }
+
+    private void run() {
+        while (running) {
+            try {
+                if (wake.tryAcquire(poll.toMillis(), TimeUnit.MILLISECONDS)) {
+                    // let the commits of a busy moment gather: one pass, one checkpoint and one commit for all of them
+                    Thread.sleep(GATHER_MILLIS);
+                }
+                wake.drainPermits();
+                if (running) {
+                    sync();
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                // the database is away, or another instance took these leaves first: the next pass starts afresh
+                LOG.warn("audit log sequencing failed, retrying: {}", e.getMessage());
+                frontier = null;
+                pause();
+            }
+        }
+    }
+
+    private void pause() {
+        try {
+            Thread.sleep(500);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    /** One sequencing transaction; returns how many entries it appended. */
+    private int pass() {
+        Frontier[] next = new Frontier[1];
+        List<AuditStore.Node> written = new ArrayList<>();
+        int appended;
+        try {
+            appended = tx.executeWrite(status -> {
+                long size = store.latestCheckpoint().map(SignedCheckpoint::size).orElse(-1L);
+                if (size < 0) {
+                    // a new log: its first checkpoint is the empty tree
+                    Checkpoint empty = new Checkpoint(origin, 0, Merkle.emptyRoot());
+                    store.insertCheckpoint(new SignedCheckpoint(0, empty.root(), empty.sign(key)), Instant.now());
+                    size = 0;
+                }
+                Frontier f = frontier != null && frontier.size() == size ? frontier.copy()
+                        : Frontier.load(store.nodes(status.getConnection()), size);
+                List<AuditStore.Queued> queued = store.queued(BATCH);
+                if (queued.isEmpty()) {
+                    next[0] = f;
+                    return 0;
+                }
+                List<LogEntry> leaves = new ArrayList<>(queued.size());
+                List<AuditStore.Node> nodes = new ArrayList<>(queued.size() * 2);
+                for (AuditStore.Queued q : queued) {
+                    leaves.add(new LogEntry(f.size(), q.kind(), q.tenant(), q.caseId(), q.loggedAt(), q.json()));
+                    f.append(Merkle.leafHash(q.json().getBytes(StandardCharsets.UTF_8)), nodes);
+                }
+                Checkpoint head = new Checkpoint(origin, f.size(), f.root());
+                store.append(leaves, queued, nodes, new SignedCheckpoint(head.size(), head.root(), head.sign(key)),
+                        Instant.now());
+                next[0] = f;
+                written.addAll(nodes);
+                return queued.size();
+            });
+        } catch (RuntimeException e) {
+            frontier = null;
+            throw e;
+        }
+        frontier = next[0];
+        // only once committed: a rolled-back pass's nodes were never the log's
+        for (AuditStore.Node n : written) {
+            store.remember(n.level(), n.index(), n.hash());
+        }
+        return appended;
+    }
+
+    @PreDestroy
+    @Override
+    public void close() {
+        running = false;
+        sequencer.interrupt();
+        try {
+            sequencer.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,266 @@
+package io.writ.engine.audit;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.data.exceptions.DataAccessException;
+import jakarta.inject.Singleton;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The audit tables (V4__audit_log.sql) through plain JDBC on Micronaut's transaction-aware data source: every
+ * call runs on the connection of the surrounding transaction. The only statements on the log tables are INSERT
+ * and SELECT; the queue is the one table rows leave.
+ */
+@Singleton
+class AuditStore {
+    private static final String LEAF_COLUMNS = "leaf_index, entry_kind, tenant_id, case_id, logged_at, entry_json";
+
+    private final DataSource dataSource;
+
+    AuditStore(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** An entry waiting for its leaf index. */
+    record Queued(long seq, String kind, @Nullable String tenant, @Nullable String caseId, Instant loggedAt, String json) {
+    }
+
+    /** A node hash to write. */
+    record Node(int level, long index, byte[] hash) {
+    }
+
+    void enqueue(String kind, @Nullable String tenant, @Nullable String caseId, Instant at, String json) {
+        try (PreparedStatement ps = connection().prepareStatement("INSERT INTO audit_queue (entry_kind, tenant_id, case_id, "
+                + "logged_at, entry_json) VALUES (?, ?, ?, ?, ?)")) {
+            ps.setString(1, kind);
+            ps.setString(2, tenant);
+            ps.setString(3, caseId);
+            ps.setObject(4, time(at));
+            ps.setString(5, json);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw failure("cannot write the audit entry", e);
+        }
+    }
+
+    List<Queued> queued(int limit) {
+        return many("SELECT seq, entry_kind, tenant_id, case_id, logged_at, entry_json FROM audit_queue ORDER BY seq LIMIT " + limit,
+                rs -> new Queued(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), instant(rs, 5), rs.getString(6)));
+    }
+
+    /** Moves sequenced entries into the log: their leaves and new nodes inserted, their queue rows gone. */
+    void append(List<LogEntry> leaves, List<Queued> from, List<Node> nodes, SignedCheckpoint checkpoint, Instant signedAt) {
+        try {
+            Connection c = connection();
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit_leaf (leaf_index, queue_seq, entry_kind, tenant_id, "
+                    + "case_id, logged_at, entry_json) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                for (int i = 0; i < leaves.size(); i++) {
+                    LogEntry l = leaves.get(i);
+                    ps.setLong(1, l.index());
+                    ps.setLong(2, from.get(i).seq());
+                    ps.setString(3, l.kind());
+                    ps.setString(4, l.tenant());
+                    ps.setString(5, l.caseId());
+                    ps.setObject(6, time(l.loggedAt()));
+                    ps.setString(7, l.json());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit_node (tree_level, node_index, node_hash) VALUES (?, ?, ?)")) {
+                for (Node n : nodes) {
+                    ps.setInt(1, n.level());
+                    ps.setLong(2, n.index());
+                    ps.setBytes(3, n.hash());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            insertCheckpoint(checkpoint, signedAt);
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM audit_queue WHERE seq = ?")) {
+                for (Queued q : from) {
+                    ps.setLong(1, q.seq());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        } catch (SQLException e) {
+            throw failure("cannot append to the audit log", e);
+        }
+    }
+
+    void insertCheckpoint(SignedCheckpoint checkpoint, Instant signedAt) {
+        try (PreparedStatement ps = connection().prepareStatement("INSERT INTO audit_checkpoint (tree_size, root_hash, note, signed_at) "
+                + "VALUES (?, ?, ?, ?)")) {
+            ps.setLong(1, checkpoint.size());
+            ps.setBytes(2, checkpoint.root());
+            ps.setString(3, checkpoint.note());
+            ps.setObject(4, time(signedAt));
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw failure("cannot write the checkpoint", e);
+        }
+    }
+
+    Optional<SignedCheckpoint> latestCheckpoint() {
+        return many("SELECT tree_size, root_hash, note FROM audit_checkpoint ORDER BY tree_size DESC LIMIT 1",
+                rs -> new SignedCheckpoint(rs.getLong(1), rs.getBytes(2), rs.getString(3))).stream().findFirst();
+    }
+
+    /** Node hashes by (level, index), one prepared statement for all of them; the upper levels from memory. */
+    Merkle.Nodes nodes(Connection c) {
+        return new Merkle.Nodes() {
+            private PreparedStatement ps;
+
+            @Override
+            public byte[] node(int level, long index) {
+                if (level < CACHED_LEVEL) {
+                    return read(level, index);
+                }
+                byte[] h = upper.get(key(level, index));
+                if (h == null) {
+                    h = read(level, index);
+                    remember(level, index, h);
+                }
+                return h;
+            }
+
+            private byte[] read(int level, long index) {
+                try {
+                    if (ps == null) {
+                        ps = c.prepareStatement("SELECT node_hash FROM audit_node WHERE tree_level = ? AND node_index = ?");
+                    }
+                    ps.setInt(1, level);
+                    ps.setLong(2, index);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (!rs.next()) {
+                            throw new IllegalStateException("the audit log has no node (" + level + ", " + index + ")");
+                        }
+                        return rs.getBytes(1);
+                    }
+                } catch (SQLException e) {
+                    throw failure("cannot read the audit tree", e);
+                }
+            }
+        };
+    }
+
+    /**
+     * Hashes of complete subtrees of 2^CACHED_LEVEL leaves and more. They never change once written, so they can be
+     * kept without invalidation: about 2n/2^CACHED_LEVEL of them for n leaves (some 8,000 for a million), which
+     * leaves a proof with at most CACHED_LEVEL database reads.
+     */
+    static final int CACHED_LEVEL = 8;
+    private static final int CACHE_LIMIT = 1 << 18;
+    private final java.util.concurrent.ConcurrentHashMap<Long, byte[]> upper = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static long key(int level, long index) {
+        return ((long) level << 56) | index;
+    }
+
+    /** Keeps an upper-level node hash (the sequencer hands over those it writes). */
+    void remember(int level, long index, byte[] hash) {
+        if (level >= CACHED_LEVEL) {
+            if (upper.size() >= CACHE_LIMIT) {
+                upper.clear(); // a log of some 30 million entries: start over rather than track use
+            }
+            upper.put(key(level, index), hash);
+        }
+    }
+
+    Connection connection() {
+        try {
+            // the transaction's connection: closing it is the transaction manager's business
+            return dataSource.getConnection();
+        } catch (SQLException e) {
+            throw failure("no database connection", e);
+        }
+    }
+
+    Optional<LogEntry> leaf(long index) {
+        return many("SELECT " + LEAF_COLUMNS + " FROM audit_leaf WHERE leaf_index = ?", AuditStore::entry, index)
+                .stream().findFirst();
+    }
+
+    /** Leaves in [from, to) in index order, at most {@code limit}. */
+    List<LogEntry> range(long from, long to, int limit) {
+        return many("SELECT " + LEAF_COLUMNS + " FROM audit_leaf WHERE leaf_index >= ? AND leaf_index < ? ORDER BY leaf_index LIMIT "
+                + limit, AuditStore::entry, from, to);
+    }
+
+    /** The audit view: leaves matching every given filter, after the cursor, in index order. */
+    List<LogEntry> query(AuditQuery q, long below, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT " + LEAF_COLUMNS + " FROM audit_leaf WHERE leaf_index > ? AND leaf_index < ?");
+        List<Object> args = new ArrayList<>(List.of(q.after(), below));
+        if (q.tenant() != null) {
+            sql.append(" AND tenant_id = ?");
+            args.add(q.tenant());
+        }
+        if (q.caseId() != null) {
+            sql.append(" AND case_id = ?");
+            args.add(q.caseId());
+        }
+        if (q.kind() != null) {
+            sql.append(" AND entry_kind = ?");
+            args.add(q.kind());
+        }
+        if (q.since() != null) {
+            sql.append(" AND logged_at >= ?");
+            args.add(time(q.since()));
+        }
+        if (q.until() != null) {
+            sql.append(" AND logged_at < ?");
+            args.add(time(q.until()));
+        }
+        sql.append(" ORDER BY leaf_index LIMIT ").append(limit);
+        return many(sql.toString(), AuditStore::entry, args.toArray());
+    }
+
+    private static LogEntry entry(ResultSet rs) throws SQLException {
+        return new LogEntry(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), instant(rs, 5), rs.getString(6));
+    }
+
+    private interface RowMapper<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    private <T> List<T> many(String sql, RowMapper<T> mapper, Object... args) {
+        try (PreparedStatement ps = connection().prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                List<T> out = new ArrayList<>();
+                while (rs.next()) {
+                    out.add(mapper.map(rs));
+                }
+                return out;
+            }
+        } catch (SQLException e) {
+            throw failure("cannot read the audit log", e);
+        }
+    }
+
+    static OffsetDateTime time(Instant i) {
+        return OffsetDateTime.ofInstant(i, ZoneOffset.UTC);
+    }
+
+    private static Instant instant(ResultSet rs, int column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+
+    private static DataAccessException failure(String what, SQLException e) {
+        return new DataAccessException(what + ": " + e.getMessage(), e);
+    }
+}

@@ -1,0 +1,153 @@
+package io.writ.engine.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeType;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * RFC 8785 JSON Canonicalization Scheme: object members sorted by their names as UTF-16 code units,
+ * numbers as the IEEE-754 double they denote printed the way ECMAScript's {@code Number.prototype.toString}
+ * prints it, strings with only the mandatory escapes, no whitespace. The audit log hashes these bytes.
+ */
+public final class Jcs {
+    private Jcs() {
+    }
+
+    /**
+     * The canonical text of a JSON tree. Throws {@link IllegalArgumentException} for what I-JSON forbids:
+     * numbers outside the double range and strings with unpaired surrogates.
+     */
+    public static String canonicalize(JsonNode node) {
+        StringBuilder out = new StringBuilder(256);
+        write(node, out);
+        return out.toString();
+    }
+
+    private static void write(JsonNode n, StringBuilder out) {
+        JsonNodeType type = n.getNodeType();
+        switch (type) {
+            case OBJECT -> {
+                List<Map.Entry<String, JsonNode>> members = new ArrayList<>();
+                n.fields().forEachRemaining(members::add);
+                // String.compareTo compares UTF-16 code units, which is exactly RFC 8785 §3.2.3
+                members.sort(Map.Entry.comparingByKey());
+                out.append('{');
+                for (int i = 0; i < members.size(); i++) {
+                    if (i > 0) {
+                        out.append(',');
+                    }
+                    string(members.get(i).getKey(), out);
+                    out.append(':');
+                    write(members.get(i).getValue(), out);
+                }
+                out.append('}');
+            }
+            case ARRAY -> {
+                out.append('[');
+                for (int i = 0; i < n.size(); i++) {
+                    if (i > 0) {
+                        out.append(',');
+                    }
+                    write(n.get(i), out);
+                }
+                out.append(']');
+            }
+            case STRING -> string(n.textValue(), out);
+            case NUMBER -> out.append(number(n.isIntegralNumber() || n.isBigDecimal() ? n.decimalValue().doubleValue()
+                    : n.doubleValue()));
+            case BOOLEAN -> out.append(n.booleanValue() ? "true" : "false");
+            case NULL -> out.append("null");
+            default -> throw new IllegalArgumentException("not JSON: a " + type + " node");
+        }
+    }
+
+    /** A double as ECMAScript prints it (ECMA-262 Number::toString, radix 10); -0 is "0". */
+    public static String number(double d) {
+        if (Double.isNaN(d) || Double.isInfinite(d)) {
+            throw new IllegalArgumentException("JSON has no representation for " + d);
+        }
+        if (d == 0) {
+            return "0";
+        }
+        BigDecimal shortest = shortest(Math.abs(d));
+        String digits = shortest.unscaledValue().toString();
+        int k = digits.length();
+        int n = k - shortest.scale(); // d = 0.digits × 10^n
+        StringBuilder s = new StringBuilder(32);
+        if (d < 0) {
+            s.append('-');
+        }
+        if (k <= n && n <= 21) {
+            s.append(digits).append("0".repeat(n - k));
+        } else if (0 < n && n <= 21) {
+            s.append(digits, 0, n).append('.').append(digits, n, k);
+        } else if (-6 < n && n <= 0) {
+            s.append("0.").append("0".repeat(-n)).append(digits);
+        } else {
+            s.append(digits.charAt(0));
+            if (k > 1) {
+                s.append('.').append(digits, 1, k);
+            }
+            int e = n - 1;
+            s.append('e').append(e < 0 ? '-' : '+').append(Math.abs(e));
+        }
+        return s.toString();
+    }
+
+    /**
+     * The shortest decimal that reads back as {@code d} (closest to it among those, even digit on a tie), as
+     * ECMAScript chooses it. Double.toString (JDK 19 and later) chooses the same, except that it never prints a
+     * single digit: where a one-digit decimal reads back, it may take a closer two-digit one (4.9E-324 for 5e-324).
+     */
+    private static BigDecimal shortest(double d) {
+        BigDecimal java = new BigDecimal(Double.toString(d)).stripTrailingZeros();
+        if (java.precision() != 2) {
+            return java;
+        }
+        BigDecimal exact = new BigDecimal(d);
+        BigDecimal best = null;
+        for (RoundingMode mode : new RoundingMode[]{RoundingMode.FLOOR, RoundingMode.CEILING}) {
+            BigDecimal c = exact.round(new MathContext(1, mode));
+            if (c.signum() != 0 && c.doubleValue() == d && (best == null
+                    || c.subtract(exact).abs().compareTo(best.subtract(exact).abs()) < 0)) {
+                best = c;
+            }
+        }
+        return best == null ? java : best.stripTrailingZeros();
+    }
+
+    private static void string(String v, StringBuilder out) {
+        out.append('"');
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\b' -> out.append("\\b");
+                case '\f' -> out.append("\\f");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        out.append("\\u00").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 0xF, 16));
+                    } else if (Character.isHighSurrogate(c) && i + 1 < v.length() && Character.isLowSurrogate(v.charAt(i + 1))) {
+                        out.append(c).append(v.charAt(++i));
+                    } else if (Character.isSurrogate(c)) {
+                        throw new IllegalArgumentException("a string holds an unpaired surrogate U+"
+                                + Integer.toHexString(c).toUpperCase() + " at " + i + ", which I-JSON (RFC 7493) forbids");
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        out.append('"');
+    }
+}

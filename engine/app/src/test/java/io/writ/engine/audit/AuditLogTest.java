@@ -1,0 +1,240 @@
+package io.writ.engine.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.micronaut.context.ApplicationContext;
+import io.writ.engine.storage.Databases;
+import io.writ.rego.value.ObjectValue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static io.writ.engine.audit.AuditFixtures.*;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The log on H2 and on a real PostgreSQL: appends, transactions, masking, several instances, restarts. */
+class AuditLogTest {
+    private static final Map<String, ApplicationContext> CONTEXTS = new HashMap<>();
+
+    static synchronized ApplicationContext ctx(String db) {
+        return CONTEXTS.computeIfAbsent(db, d -> start(database(d, "a" + UUID.randomUUID().toString().replace("-", ""))));
+    }
+
+    static Map<String, Object> database(String db, String name) {
+        return db.equals("h2") ? Databases.h2(name) : Databases.postgres(name);
+    }
+
+    static ApplicationContext start(Map<String, Object> database) {
+        Map<String, Object> props = new HashMap<>(database);
+        props.put("micronaut.server.port", -1);
+        return ApplicationContext.run(props, "test");
+    }
+
+    @AfterAll
+    static void close() {
+        CONTEXTS.values().forEach(ApplicationContext::close);
+        CONTEXTS.clear();
+    }
+
+    /** The newest checkpoint, checked against the tests' own tree over every stored leaf. */
+    static Checkpoint checkedCheckpoint(ApplicationContext ctx) {
+        AuditLog log = ctx.getBean(AuditLog.class);
+        Checkpoint cp = Checkpoint.open(log.sync(), log.verifierKey());
+        List<String> leaves = leaves(ctx);
+        assertThat(cp.size()).isEqualTo(leaves.size());
+        assertThat(cp.root()).isEqualTo(ReferenceMerkle.mth(leafHashes(leaves)));
+        return cp;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void entriesAreCanonicalLeavesOfTheSignedTree(String db) throws Exception {
+        ApplicationContext ctx = ctx(db);
+        long before = checkedCheckpoint(ctx).size();
+        append(ctx, "test.entry", "{\"tenant\": \"t-1\", \"z\": 1.50, \"a\": [3, 1e21, \"\\u00e9\"]}",
+                "{\"case\": \"c-1\", \"n\": -0}");
+        Checkpoint cp = checkedCheckpoint(ctx);
+        assertThat(cp.size()).isEqualTo(before + 2);
+        List<String> leaves = leaves(ctx);
+        String first = leaves.get((int) before);
+        assertThat(first).startsWith("{\"a\":[3,1e+21,\"\u00e9\"],\"kind\":\"test.entry\",\"logged_at\":\"")
+                .endsWith("\",\"masked\":[],\"tenant\":\"t-1\",\"z\":1.5}");
+        assertThat(leaves.get((int) before + 1)).startsWith("{\"case\":\"c-1\",\"kind\":\"test.entry\"").contains("\"n\":0");
+        assertThat(count(ctx, "SELECT COUNT(*) FROM audit_queue")).isZero();
+        assertThat(count(ctx, "SELECT COUNT(*) FROM audit_leaf WHERE tenant_id = 't-1' AND entry_kind = 'test.entry'")).isEqualTo(1);
+        assertThat(count(ctx, "SELECT COUNT(*) FROM audit_leaf WHERE case_id = 'c-1'")).isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void proofsFromStoredAndRememberedNodesOfALargerTree(String db) {
+        ApplicationContext ctx = ctx(db);
+        for (int t = 0; t < 6; t++) {
+            String[] bodies = new String[100];
+            java.util.Arrays.setAll(bodies, i -> "{\"n\": " + i + "}");
+            append(ctx, "test.many", bodies);
+        }
+        Checkpoint cp = checkedCheckpoint(ctx);
+        assertThat(cp.size()).isGreaterThan(1 << AuditStore.CACHED_LEVEL);
+        List<byte[]> hashes = leafHashes(leaves(ctx));
+        AuditReader reader = ctx.getBean(AuditReader.class);
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < 60; i++) {
+            int size = 1 + random.nextInt((int) cp.size());
+            int index = random.nextInt(size);
+            byte[] root = ReferenceMerkle.mth(hashes.subList(0, size));
+            assertThat(reader.root(size)).isEqualTo(root);
+            assertThat(ReferenceMerkle.verifyInclusion(index, size, hashes.get(index), reader.inclusionProof(index, size), root))
+                    .as("leaf %d of %d", index, size).isTrue();
+            int from = 1 + random.nextInt(size);
+            assertThat(ReferenceMerkle.verifyConsistency(from, size, ReferenceMerkle.mth(hashes.subList(0, from)), root,
+                    reader.consistencyProof(from, size))).as("%d -> %d", from, size).isTrue();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void aRolledBackChangeLeavesNoEntry(String db) {
+        ApplicationContext ctx = ctx(db);
+        long before = checkedCheckpoint(ctx).size();
+        AuditLog log = ctx.getBean(AuditLog.class);
+        assertThatThrownBy(() -> tx(ctx).executeWrite(s -> {
+            log.append("test.rolled-back", ObjectValue.EMPTY);
+            throw new IllegalStateException("the change fails after its entry was written");
+        })).hasMessageContaining("the change fails");
+        assertThat(checkedCheckpoint(ctx).size()).isEqualTo(before);
+        assertThat(count(ctx, "SELECT COUNT(*) FROM audit_queue")).isZero();
+        assertThat(count(ctx, "SELECT COUNT(*) FROM audit_leaf WHERE entry_kind = 'test.rolled-back'")).isZero();
+        // and there is no appending outside a transaction: an entry always belongs to a change
+        assertThatThrownBy(() -> log.append("test.no-transaction", ObjectValue.EMPTY)).isNotNull();
+        assertThat(checkedCheckpoint(ctx).size()).isEqualTo(before);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void reportersAndPolicyPathsAreErasedBeforeHashingAndListed(String db) throws Exception {
+        ApplicationContext ctx = ctx(db);
+        append(ctx, "decision", """
+                {"tenant": "t-mask", "secret": "s3cr3t", "notes": ["keep", "drop", "keep"],
+                 "input": {"tenant": {"id": "t-mask", "contact": "ceo@example.com"},
+                           "reports": [{"id": "r1", "reporter": {"name": "Jane Roe", "contact": "jane@example.org"}},
+                                       {"id": "r2"},
+                                       {"id": "r3", "reporter": "John Doe"}]},
+                 "evidence": {"reports": [{"reporter": "Nested Person"}]}}""");
+        checkedCheckpoint(ctx);
+        JsonNode e = entries(ctx, "decision").stream().filter(n -> n.path("tenant").asText().equals("t-mask")).findFirst().orElseThrow();
+        String stored = e.toString();
+        assertThat(stored).doesNotContain("Jane Roe", "jane@example.org", "John Doe", "Nested Person", "ceo@example.com", "s3cr3t", "drop");
+        assertThat(e.path("input").path("reports").get(0).path("id").asText()).isEqualTo("r1");
+        assertThat(e.path("notes").toString()).isEqualTo("[\"keep\",null,\"keep\"]");
+        assertThat(e.path("masked")).extracting(JsonNode::asText).containsExactly(
+                "/evidence/reports/0/reporter", "/input/reports/0/reporter", "/input/reports/2/reporter",
+                "/input/tenant/contact", "/notes/1", "/secret");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void aFailingMaskPolicyFailsTheAppendAndItsChange(String db) {
+        ApplicationContext ctx = ctx(db);
+        long before = checkedCheckpoint(ctx).size();
+        assertThatThrownBy(() -> append(ctx, "test.masked", "{\"reason\": \"mask-fails\"}")).isNotNull();
+        assertThat(checkedCheckpoint(ctx).size()).isEqualTo(before);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void twoInstancesOnOneDatabaseBuildOneTree(String db) throws Exception {
+        Map<String, Object> shared = database(db, "s" + UUID.randomUUID().toString().replace("-", ""));
+        try (ApplicationContext a = start(shared); ApplicationContext b = start(shared)) {
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            List<Future<?>> writers = new ArrayList<>();
+            for (int w = 0; w < 4; w++) {
+                ApplicationContext ctx = w % 2 == 0 ? a : b;
+                int writer = w;
+                writers.add(pool.submit(() -> {
+                    for (int i = 0; i < 50; i++) {
+                        append(ctx, "test.concurrent", "{\"writer\": " + writer + ", \"i\": " + i + "}");
+                    }
+                }));
+            }
+            for (Future<?> f : writers) {
+                f.get();
+            }
+            pool.shutdown();
+            a.getBean(AuditLog.class).sync();
+            b.getBean(AuditLog.class).sync();
+            Checkpoint cp = checkedCheckpoint(a);
+            assertThat(Checkpoint.open(b.getBean(AuditLog.class).latestNote(), b.getBean(AuditLog.class).verifierKey())).isEqualTo(cp);
+            assertThat(count(a, "SELECT COUNT(*) FROM audit_leaf WHERE entry_kind = 'test.concurrent'")).isEqualTo(200);
+            assertThat(count(a, "SELECT COUNT(DISTINCT entry_json) FROM audit_leaf WHERE entry_kind = 'test.concurrent'")).isEqualTo(200);
+            assertThat(count(a, "SELECT COUNT(*) FROM audit_queue")).isZero();
+            // every checkpoint either instance signed is a prefix of the final tree
+            List<byte[]> hashes = leafHashes(leaves(a));
+            tx(a).executeRead(s -> {
+                try (var ps = s.getConnection().prepareStatement("SELECT tree_size, root_hash FROM audit_checkpoint");
+                     var rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        assertThat(rs.getBytes(2)).isEqualTo(ReferenceMerkle.mth(hashes.subList(0, rs.getInt(1))));
+                    }
+                }
+                return null;
+            });
+        }
+    }
+
+    @Test
+    void afterARestartEntriesSurviveCommittedButUnsequencedOnesAreCaughtUpAndTheTreeGoesOn(@TempDir Path dir) throws Exception {
+        Map<String, Object> file = Map.of(
+                "datasources.default.url", "jdbc:h2:file:" + dir.resolve("writ") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
+                        + "DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0",
+                "datasources.default.username", "sa", "datasources.default.password", "",
+                "writ.data-dir", dir.toString());
+        Checkpoint first;
+        String key;
+        List<String> history;
+        try (ApplicationContext ctx = start(file)) {
+            append(ctx, "test.before-restart", "{\"n\": 1}", "{\"n\": 2}");
+            first = checkedCheckpoint(ctx);
+            history = leaves(ctx);
+            key = ctx.getBean(AuditLog.class).verifierKey().toString();
+            // an entry whose change committed just before the crash, before the sequencer took it
+            tx(ctx).executeWrite(s -> {
+                try (PreparedStatement ps = s.getConnection().prepareStatement("INSERT INTO audit_queue (entry_kind, logged_at, "
+                        + "entry_json) VALUES ('test.in-flight', ?, '{\"kind\":\"test.in-flight\",\"masked\":[]}')")) {
+                    ps.setObject(1, OffsetDateTime.ofInstant(Instant.now(), ZoneOffset.UTC));
+                    ps.executeUpdate();
+                }
+                return null;
+            });
+        }
+        assertThat(Files.exists(dir.resolve(LogKeys.FILE))).isTrue();
+        try (ApplicationContext ctx = start(file)) {
+            AuditLog log = ctx.getBean(AuditLog.class);
+            assertThat(log.verifierKey().toString()).as("the same key after a restart").isEqualTo(key);
+            assertThat(count(ctx, "SELECT COUNT(*) FROM audit_leaf WHERE entry_kind = 'test.in-flight'")).isEqualTo(1);
+            append(ctx, "test.after-restart", "{\"n\": 3}");
+            Checkpoint second = checkedCheckpoint(ctx);
+            assertThat(second.size()).isGreaterThan(first.size() + 1);
+            assertThat(leaves(ctx).subList(0, (int) first.size())).as("history is unchanged").isEqualTo(history);
+            List<byte[]> proof = ctx.getBean(AuditReader.class).consistencyProof(first.size(), second.size());
+            assertThat(ReferenceMerkle.verifyConsistency(first.size(), second.size(), first.root(), second.root(), proof)).isTrue();
+        }
+    }
+}
