@@ -43,10 +43,11 @@ class EnforcementPlanner implements CaseMoveSink {
     private final BeanProvider<EnforcementWorker> worker;
     private final TransactionOperations<Connection> tx;
     private final Notices notices;
+    private final EnforcementJournal journal;
 
     EnforcementPlanner(PlanStore store, ConnectorRegistry registry, EnforcementSettings settings, DossierStore dossiers,
                        BeanProvider<CaseService> cases, BeanProvider<EnforcementWorker> worker,
-                       TransactionOperations<Connection> tx, Notices notices) {
+                       TransactionOperations<Connection> tx, Notices notices, EnforcementJournal journal) {
         this.store = store;
         this.registry = registry;
         this.settings = settings;
@@ -55,6 +56,7 @@ class EnforcementPlanner implements CaseMoveSink {
         this.worker = worker;
         this.tx = tx;
         this.notices = notices;
+        this.journal = journal;
     }
 
     @Override
@@ -94,7 +96,7 @@ class EnforcementPlanner implements CaseMoveSink {
         ObjectNode notice = notices.notice(r, p, facts, period, executeAfter, now);
         store.insert(new Plan(c.id(), c.tenantId(), c.rule(), c.proposalRound(), p.clause(), PlanJson.jackson(p.scope()),
                 PlanPhase.NOTICE, approvers, notice, period, executeAfter, null, null, null, now, actions));
-        store.addEvent(c.id(), null, "notice", "issued", CaseSink.SYSTEM_ACTOR, "effective from " + executeAfter);
+        journal.notice(c.id(), notice, CaseSink.SYSTEM_ACTOR);
     }
 
     /** CSAM: the uploader must not be warned. The rule list, or the policy's own {@code "notice": "none"}. */
@@ -110,7 +112,7 @@ class EnforcementPlanner implements CaseMoveSink {
                 PlanStore.Col.time("started_at", now), PlanStore.Col.text("started_by", actor),
                 PlanStore.Col.text("start_reason", reason)));
         boolean early = now.isBefore(plan.executeAfter());
-        store.addEvent(caseId, null, "execute", early ? "started-early" : "started", actor, reason);
+        journal.step(caseId, null, "execute", early ? "started-early" : "started", actor, reason);
     }
 
     private void finish(String caseId, PlanPhase from, PlanPhase to, java.util.function.Predicate<Plan> done,
@@ -121,7 +123,7 @@ class EnforcementPlanner implements CaseMoveSink {
             throw new Problem(HttpStatus.CONFLICT, "plan-not-done", notYet + "; see GET /v1/cases/" + caseId + "/plan");
         }
         store.updatePlan(caseId, List.of(PlanStore.Col.text("phase", to.wire())));
-        store.addEvent(caseId, null, to.wire(), "done", actor, null);
+        journal.step(caseId, null, to.wire(), "done", actor, null);
     }
 
     private void revert(String caseId, String actor, @Nullable String reason) {
@@ -138,7 +140,7 @@ class EnforcementPlanner implements CaseMoveSink {
             }
         }
         store.updatePlan(caseId, List.of(PlanStore.Col.text("phase", PlanPhase.REVERT.wire())));
-        store.addEvent(caseId, null, "reinstate", "revert-queued", actor, reason);
+        journal.step(caseId, null, "reinstate", "revert-queued", actor, reason);
     }
 
     /** The worker runs when the move is committed, not before: it would not see the change yet. */

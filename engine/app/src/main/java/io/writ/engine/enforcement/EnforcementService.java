@@ -46,9 +46,11 @@ public class EnforcementService {
     private final EnforcementWorker worker;
     private final TransactionOperations<Connection> tx;
     private final Metrics metrics;
+    private final EnforcementJournal journal;
 
     EnforcementService(PlanStore store, ConnectorRegistry registry, EnforcementSettings settings, CaseService cases,
-                       DossierStore dossiers, EnforcementWorker worker, TransactionOperations<Connection> tx, Metrics metrics) {
+                       DossierStore dossiers, EnforcementWorker worker, TransactionOperations<Connection> tx, Metrics metrics,
+                       EnforcementJournal journal) {
         this.store = store;
         this.registry = registry;
         this.settings = settings;
@@ -57,6 +59,7 @@ public class EnforcementService {
         this.worker = worker;
         this.tx = tx;
         this.metrics = metrics;
+        this.journal = journal;
     }
 
     /** The case's plan, if it was approved. */
@@ -151,7 +154,7 @@ public class EnforcementService {
             for (PlanAction a : plan.actions()) {
                 Optional<List<Col>> back = requeue(plan, a);
                 if (back.isPresent() && store.updateAction(a, back.get())) {
-                    store.addEvent(caseId, a.index(), a.nextStep() == null ? "apply" : a.nextStep().wire(), "retry",
+                    journal.step(caseId, a.index(), a.nextStep() == null ? "apply" : a.nextStep().wire(), "retry",
                             actor, reason);
                     count++;
                 }
@@ -213,7 +216,7 @@ public class EnforcementService {
                 throw new Problem(HttpStatus.CONFLICT, "version-conflict", "action " + index + " of case " + caseId
                         + " changed at the same time; read the plan again");
             }
-            store.addEvent(caseId, index, "apply", "released", actor, reason);
+            journal.step(caseId, index, "apply", "released", actor, reason);
             return null;
         });
         metrics.enforcementStep("released");
@@ -241,6 +244,7 @@ public class EnforcementService {
     public ObjectNode setPaused(boolean paused, String reason, String actor) {
         tx.executeWrite(s -> {
             store.setControl(paused, reason, actor);
+            journal.control(paused, reason, actor);
             return null;
         });
         metrics.enforcementStep(paused ? "paused" : "resumed");

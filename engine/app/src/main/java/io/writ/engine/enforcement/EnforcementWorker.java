@@ -55,17 +55,19 @@ public class EnforcementWorker implements ApplicationEventListener<StartupEvent>
     private final CaseService cases;
     private final TransactionOperations<Connection> tx;
     private final Metrics metrics;
+    private final EnforcementJournal journal;
     private final ScheduledExecutorService thread;
     private final AtomicBoolean queued = new AtomicBoolean();
 
     EnforcementWorker(PlanStore store, ConnectorRegistry registry, EnforcementSettings settings, CaseService cases,
-                      TransactionOperations<Connection> tx, Metrics metrics) {
+                      TransactionOperations<Connection> tx, Metrics metrics, EnforcementJournal journal) {
         this.store = store;
         this.registry = registry;
         this.settings = settings;
         this.cases = cases;
         this.tx = tx;
         this.metrics = metrics;
+        this.journal = journal;
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "writ-enforcement");
             t.setDaemon(true);
@@ -213,8 +215,10 @@ public class EnforcementWorker implements ApplicationEventListener<StartupEvent>
                 return Optional.<PlanAction>empty();
             }
             if (a.status() == StepStatus.APPLYING) {
-                store.addEvent(a.caseId(), a.index(), "apply", "resumed", CaseSink.SYSTEM_ACTOR,
+                journal.step(a.caseId(), a.index(), "apply", "resumed", CaseSink.SYSTEM_ACTOR,
                         "found applying after a restart; applying again with the same idempotency key");
+            } else {
+                journal.step(a.caseId(), a.index(), "apply", "started", CaseSink.SYSTEM_ACTOR, "attempt " + (a.attempts() + 1));
             }
             return store.action(a.caseId(), a.index());
         });
@@ -237,7 +241,7 @@ public class EnforcementWorker implements ApplicationEventListener<StartupEvent>
                     Col.text("applied_json", PlanJson.text(PlanJson.applied(applied))), Col.time("applied_at", PlanStore.now()),
                     Col.time("irreversible_after", applied.irreversibleAfter().orElse(null)), Col.integer("attempts", 0),
                     Col.time("next_attempt_at", null), Col.text("error_code", null), Col.text("error_message", null)));
-            store.addEvent(m.caseId(), m.index(), "apply", applied.alreadyApplied() ? "already-applied" : "applied",
+            journal.step(m.caseId(), m.index(), "apply", applied.alreadyApplied() ? "already-applied" : "applied",
                     CaseSink.SYSTEM_ACTOR, applied.irreversibleAfter().map(t -> "irreversible after " + t).orElse(null));
             return null;
         });
@@ -257,7 +261,7 @@ public class EnforcementWorker implements ApplicationEventListener<StartupEvent>
         tx.executeWrite(s -> {
             if (store.updateAction(a, List.of(Col.status(StepStatus.WOULD_APPLY),
                     Col.text("dry_run_json", PlanJson.text(PlanJson.preview(preview)))))) {
-                store.addEvent(a.caseId(), a.index(), "apply", "dry-run", CaseSink.SYSTEM_ACTOR, preview.summary());
+                journal.step(a.caseId(), a.index(), "apply", "dry-run", CaseSink.SYSTEM_ACTOR, preview.summary());
             }
             return null;
         });
@@ -278,7 +282,7 @@ public class EnforcementWorker implements ApplicationEventListener<StartupEvent>
 
     private void hold(PlanAction a) {
         if (store.updateAction(a, List.of(Col.status(StepStatus.HELD)))) {
-            store.addEvent(a.caseId(), a.index(), "apply", "held", CaseSink.SYSTEM_ACTOR, "blast-radius cap reached: at most "
+            journal.step(a.caseId(), a.index(), "apply", "held", CaseSink.SYSTEM_ACTOR, "blast-radius cap reached: at most "
                     + settings.perHour() + " subscriptions disabled per hour, " + settings.perTenantPerHour()
                     + " per tenant; an admin must release it");
             metrics.enforcementStep("held");
@@ -311,7 +315,7 @@ public class EnforcementWorker implements ApplicationEventListener<StartupEvent>
                     Col.text("error_code", null), Col.text("error_message", null)));
             cols.add(Col.time(reverted ? "restored_at" : "verified_at", PlanStore.now()));
             if (store.updateAction(a, cols)) {
-                store.addEvent(a.caseId(), a.index(), step.wire(), reverted ? "restored" : "verified", CaseSink.SYSTEM_ACTOR, v.detail());
+                journal.step(a.caseId(), a.index(), step.wire(), reverted ? "restored" : "verified", CaseSink.SYSTEM_ACTOR, v.detail());
             }
             return null;
         });
@@ -331,6 +335,8 @@ public class EnforcementWorker implements ApplicationEventListener<StartupEvent>
                     Col.integer("attempts", a.attempts() + 1)))) {
                 return Optional.<PlanAction>empty();
             }
+            journal.step(a.caseId(), a.index(), "revert", a.status() == StepStatus.REVERTING ? "resumed" : "started",
+                    CaseSink.SYSTEM_ACTOR, "attempt " + (a.attempts() + 1));
             return store.action(a.caseId(), a.index());
         });
         if (marked.isEmpty()) {
@@ -351,7 +357,7 @@ public class EnforcementWorker implements ApplicationEventListener<StartupEvent>
             store.updateAction(m, List.of(Col.status(StepStatus.REVERTED), Col.step(Step.VERIFY_REVERT),
                     Col.text("reverted_json", PlanJson.text(PlanJson.reverted(r))), Col.integer("attempts", 0),
                     Col.time("next_attempt_at", null), Col.text("error_code", null), Col.text("error_message", null)));
-            store.addEvent(m.caseId(), m.index(), "revert", r.alreadyReverted() ? "already-reverted" : "reverted",
+            journal.step(m.caseId(), m.index(), "revert", r.alreadyReverted() ? "already-reverted" : "reverted",
                     CaseSink.SYSTEM_ACTOR, null);
             return null;
         });
@@ -375,7 +381,7 @@ public class EnforcementWorker implements ApplicationEventListener<StartupEvent>
         tx.executeWrite(s -> {
             if (store.updateAction(a, List.of(Col.status(status), Col.step(step), Col.integer("attempts", attempts),
                     Col.time("next_attempt_at", next), Col.text("error_code", code), Col.text("error_message", message)))) {
-                store.addEvent(a.caseId(), a.index(), step.wire(), status.wire(), CaseSink.SYSTEM_ACTOR, code + ": " + message);
+                journal.step(a.caseId(), a.index(), step.wire(), status.wire(), CaseSink.SYSTEM_ACTOR, code + ": " + message);
             }
             return null;
         });
@@ -394,7 +400,7 @@ public class EnforcementWorker implements ApplicationEventListener<StartupEvent>
         for (PlanAction a : tx.executeRead(s -> store.deadlinesBefore(until))) {
             tx.executeWrite(s -> {
                 if (store.updateAction(a, List.of(Col.time("deadline_warned_at", PlanStore.now())))) {
-                    store.addEvent(a.caseId(), a.index(), "deadline", "warned", CaseSink.SYSTEM_ACTOR,
+                    journal.step(a.caseId(), a.index(), "deadline", "warned", CaseSink.SYSTEM_ACTOR,
                             "the provider makes this change irreversible (deletes the data) after " + a.irreversibleAfter());
                 }
                 return null;

@@ -100,6 +100,12 @@ class PlanStore {
                 PlanStore::action, caseId);
     }
 
+    /** The tenant of a case's plan. */
+    Optional<String> tenantOf(String caseId) {
+        return many("SELECT tenant_id FROM writ_enforcement_plan WHERE case_id = ?", rs -> rs.getString(1), caseId)
+                .stream().findFirst();
+    }
+
     /** Plans waiting for their notice period that may start now. */
     List<String> dueToStart(Instant now) {
         return many("SELECT case_id FROM writ_enforcement_plan WHERE phase = ? AND execute_after <= ? ORDER BY execute_after",

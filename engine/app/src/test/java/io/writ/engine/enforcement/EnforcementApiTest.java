@@ -113,6 +113,19 @@ class EnforcementApiTest {
         assertThat(steps).containsSubsequence("apply:0:applied", "verify:0:verified", "apply:1:applied", "verify:1:verified",
                 "revert:1:reverted", "verify_revert:1:restored", "revert:0:reverted", "verify_revert:0:restored");
         assertThat(h.move(id, "close", "{}", token("alice", "reviewer")).get("status").asText()).isEqualTo("closed");
+
+        // every step is in the audit log, in order, in the transaction of the change it records
+        assertThat(h.auditKinds(id)).containsSubsequence("case.approve", "enforcement.notice", "case.execute",
+                "enforcement.execute", "enforcement.apply", "enforcement.verify", "enforcement.apply", "enforcement.verify",
+                "case.complete", "enforcement.enforced", "case.reinstate", "enforcement.reinstate", "enforcement.revert",
+                "enforcement.verify-revert", "enforcement.revert", "enforcement.verify-revert", "case.restore",
+                "enforcement.reinstated", "case.close");
+        JsonNode applied = h.auditEntries("case=" + id + "&kind=enforcement.apply").stream()
+                .filter(x -> x.get("outcome").asText().equals("applied")).findFirst().orElseThrow();
+        assertThat(applied.at("/action/applied/prior/state").asText()).isEqualTo("Enabled");
+        assertThat(applied.get("tenant").asText()).isEqualTo(t);
+        assertThat(h.auditEntries("case=" + id + "&kind=enforcement.notice").getFirst().at("/notice/text").asText())
+                .isEqualTo(notice);
     }
 
     @Test

@@ -56,6 +56,10 @@ class EnforcementSafetyTest {
 
             h.put("/v1/admin/enforcement", "{\"paused\": false, \"reason\": \"incident over\"}", admin);
             h.awaitStatus(id, "enforced");
+            List<JsonNode> switches = h.auditEntries("kind=enforcement.pause").stream().toList();
+            assertThat(switches).hasSize(1);
+            assertThat(switches.getFirst().get("reason").asText()).isEqualTo("provider incident");
+            assertThat(h.auditEntries("kind=enforcement.resume")).hasSize(1);
             assertThat(h.fake().state().changes.get("subscription/kill-1")).isEqualTo(1);
         }
     }
@@ -89,6 +93,8 @@ class EnforcementSafetyTest {
             assertThat(released.at("/actions/1/released/by").asText()).isEqualTo("root");
             h.awaitStatus(id, "enforced");
             assertThat(h.fake().state().changes.get("subscription/cap-b")).isEqualTo(1);
+            assertThat(h.auditKinds(id)).containsSubsequence("enforcement.apply", "enforcement.hold", "enforcement.release",
+                    "enforcement.apply");
 
             // overall: two disabled this hour, a third tenant's would be the third... then the fourth is held
             String second = h.caseFor("tnt-cap-2", "telecom", List.of("cap-c"));

@@ -145,6 +145,19 @@ final class Harness implements AutoCloseable {
         return c;
     }
 
+    /** The audit log's entries of a case, oldest first, once everything committed so far is sequenced. */
+    List<JsonNode> auditEntries(String query) {
+        ctx.getBean(io.writ.engine.audit.AuditLog.class).sync();
+        List<JsonNode> out = new java.util.ArrayList<>();
+        get("/v1/log/entries?" + query + "&limit=1000", tokenFor("aud", "auditor")).get("entries").forEach(e -> out.add(e.get("entry")));
+        return out;
+    }
+
+    /** The kinds of a case's audit entries, oldest first. */
+    List<String> auditKinds(String caseId) {
+        return auditEntries("case=" + caseId).stream().map(e -> e.get("kind").asText()).toList();
+    }
+
     JsonNode caseView(String caseId) {
         return get("/v1/cases/" + caseId, tokenFor("aud", "auditor"));
     }
