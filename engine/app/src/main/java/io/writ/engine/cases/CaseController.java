@@ -53,10 +53,12 @@ public class CaseController {
 
     private final CaseService cases;
     private final ErrorResponseProcessor<?> errors;
+    private final List<CaseViewSection> sections;
 
-    public CaseController(CaseService cases, ErrorResponseProcessor<?> errors) {
+    public CaseController(CaseService cases, ErrorResponseProcessor<?> errors, List<CaseViewSection> sections) {
         this.cases = cases;
         this.errors = errors;
+        this.sections = sections;
     }
 
     /**
@@ -106,7 +108,7 @@ public class CaseController {
     @Get(uri = "/{id}", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<String> get(@PathVariable String id) {
         CaseRecord r = cases.find(id).orElseThrow(() -> CaseService.notFound(id));
-        return HttpResponse.ok(CaseJson.full(r)).header(HttpHeaders.ETAG, etag(r.row().version()));
+        return HttpResponse.ok(CaseJson.full(r, sections)).header(HttpHeaders.ETAG, etag(r.row().version()));
     }
 
     /**
@@ -123,6 +125,9 @@ public class CaseController {
             Transition t = Transition.fromWire(transition).orElseThrow(() -> new Problem(HttpStatus.NOT_FOUND,
                     "unknown-transition", "no transition '" + transition + "'; transitions are "
                     + String.join(", ", Transition.names())));
+            if (t.serviceOnly()) {
+                throw CaseService.serviceOnly(t);
+            }
             if (!t.permits(auth.getRoles())) {
                 throw new Problem(HttpStatus.FORBIDDEN, "role-not-allowed", t.wire() + " needs one of the roles "
                         + String.join(", ", t.roles()));
@@ -130,7 +135,7 @@ public class CaseController {
             long expected = version(ifMatch);
             ObjectValue data = parse(body);
             CaseRecord r = cases.transition(id, t, new CaseService.Actor(auth.getName(), auth.getRoles()), expected, data);
-            return HttpResponse.ok(CaseJson.full(r)).header(HttpHeaders.ETAG, etag(r.row().version()));
+            return HttpResponse.ok(CaseJson.full(r, sections)).header(HttpHeaders.ETAG, etag(r.row().version()));
         } catch (Problem p) {
             // the current version goes with the error, so a client that lost a race can reload and retry
             return problem(request, p, cases.version(id));

@@ -29,7 +29,7 @@ final class CaseJson {
         return b.build().toJsonString();
     }
 
-    static String full(CaseRecord r) {
+    static String full(CaseRecord r, List<CaseViewSection> sections) {
         CaseRow c = r.row();
         ObjectValue.Builder b = summaryFields(c)
                 .put("tenant_segment", text(c.tenantSegment()))
@@ -71,6 +71,9 @@ final class CaseJson {
                 .put("proposer", StringValue.of(p.proposer()))
                 .put("proposed_at", time(p.proposedAt()))
                 .build());
+        for (CaseViewSection s : sections) {
+            s.section(c).ifPresent(v -> b.put(s.name(), v));
+        }
         return b.build().toJsonString();
     }
 

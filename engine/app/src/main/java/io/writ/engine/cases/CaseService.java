@@ -33,16 +33,25 @@ public class CaseService {
 
     private final CaseStore store;
     private final AuditLog audit;
+    private final List<CaseMoveSink> sinks;
 
-    CaseService(CaseStore store, AuditLog audit) {
+    CaseService(CaseStore store, AuditLog audit, List<CaseMoveSink> sinks) {
         this.store = store;
         this.audit = audit;
+        this.sinks = sinks;
     }
 
     /** Who makes a move: the token's subject and roles. */
     public record Actor(String name, Collection<String> roles) {
+        /** The service itself, making the moves the enforcement plan drives. */
+        public static final Actor SERVICE = new Actor(CaseSink.SYSTEM_ACTOR, Set.of());
+
         boolean isAdmin() {
             return roles.contains(Transition.ADMIN);
+        }
+
+        boolean isService() {
+            return this == SERVICE;
         }
     }
 
@@ -78,11 +87,32 @@ public class CaseService {
      */
     @Transactional
     public CaseRecord transition(String id, Transition t, Actor actor, long expectedVersion, ObjectValue body) {
+        if (t.serviceOnly() && !actor.isService()) {
+            throw serviceOnly(t);
+        }
         try {
             return move(id, t, actor, expectedVersion, body);
         } catch (CaseStore.ConcurrentChange e) {
             throw conflict(id);
         }
+    }
+
+    /**
+     * A move the service makes by itself (execute at the end of the notice period, complete, restore), on the case
+     * as it is now; joins the caller's transaction so that it commits with the plan's own change.
+     */
+    @Transactional
+    public CaseRecord serviceMove(String id, Transition t, String reason) {
+        long version = store.find(id).orElseThrow(() -> notFound(id)).version();
+        ObjectValue body = reason == null ? ObjectValue.EMPTY
+                : ObjectValue.builder().put("reason", StringValue.of(reason)).build();
+        return transition(id, t, Actor.SERVICE, version, body);
+    }
+
+    static Problem serviceOnly(Transition t) {
+        return new Problem(HttpStatus.CONFLICT, "service-transition", t.wire() + " is made by the service itself, when "
+                + (t == Transition.COMPLETE ? "every action of the enforcement plan is applied and verified"
+                : "every action of the enforcement plan is reverted and verified") + "; see GET /v1/cases/{id}/plan");
     }
 
     private CaseRecord move(String id, Transition t, Actor actor, long expectedVersion, ObjectValue body) {
@@ -143,10 +173,14 @@ public class CaseService {
         var event = new CaseRecord.Event(t.wire(), actor.name(), c.status().wire(), moved.status().wire(), reason, now);
         store.addEvent(id, event);
         audit.append(CaseAudit.kind(t.wire()), CaseAudit.entry(moved, event, approval, null, List.of()));
+        for (CaseMoveSink sink : sinks) {
+            sink.onMove(c, moved, t, actor, reason, now);
+        }
         return store.load(id).orElseThrow();
     }
 
-    static Problem notFound(String id) {
+    /** The 404 problem of a case id that does not exist. */
+    public static Problem notFound(String id) {
         return new Problem(HttpStatus.NOT_FOUND, "case-not-found", "no case with id '" + id + "'");
     }
 
@@ -215,6 +249,16 @@ public class CaseService {
         if (!(body.get("scope") instanceof ObjectValue scope) || scope.isEmpty()) {
             throw Problem.unprocessable("a proposal needs \"scope\": an object naming what the actions touch, like "
                     + "{\"subscriptions\": [\"sub-a\"]}");
+        }
+        // enforcement touches only what was approved: an action on a subscription outside the scope is a mistake
+        if (scope.get("subscriptions") instanceof ArrayValue inScope) {
+            for (int i = 0; i < actions.size(); i++) {
+                if (((ObjectValue) actions.get(i)).get("subscription") instanceof StringValue sub
+                        && !inScope.items().contains(sub)) {
+                    throw Problem.unprocessable("actions[" + i + "] targets subscription '" + sub.value()
+                            + "', which is not in the proposal's scope.subscriptions");
+                }
+            }
         }
         String clause = optionalText(body, "clause");
         if (body.get("clause") != null && clause == null) {

@@ -7,10 +7,10 @@ import java.util.Optional;
 /**
  * Where a case stands. {@code open} → {@code in_review} → {@code dismissed} | {@code proposed} →
  * {@code approved} | {@code rejected}, then {@code executing} → {@code enforced} → {@code appealed} →
- * {@code reinstated}, and {@code closed}. {@link Transition} holds the moves between them.
+ * {@code reinstating} → {@code reinstated}, and {@code closed}. {@link Transition} holds the moves between them.
  */
 public enum CaseStatus {
-    OPEN, IN_REVIEW, DISMISSED, PROPOSED, APPROVED, REJECTED, EXECUTING, ENFORCED, APPEALED, REINSTATED, CLOSED;
+    OPEN, IN_REVIEW, DISMISSED, PROPOSED, APPROVED, REJECTED, EXECUTING, ENFORCED, APPEALED, REINSTATING, REINSTATED, CLOSED;
 
     /** The name on the wire and in the database: lower case with underscores. */
     public String wire() {

@@ -26,16 +26,21 @@ import static io.writ.engine.cases.CaseStatus.*;
  * <tr><td>approve</td><td>proposed</td><td>approved, or stays proposed while a second approver is needed</td>
  *     <td>approver (not the proposer)</td><td>required</td><td></td></tr>
  * <tr><td>reject</td><td>proposed</td><td>rejected</td><td>approver</td><td>required</td><td></td></tr>
- * <tr><td>execute</td><td>approved</td><td>executing</td><td>approver</td><td>optional</td><td></td></tr>
- * <tr><td>complete</td><td>executing</td><td>enforced</td><td>(admin only)</td><td>optional</td><td></td></tr>
+ * <tr><td>execute</td><td>approved</td><td>executing</td><td>approver: execute now, before the notice period
+ *     ends</td><td>required</td><td></td></tr>
+ * <tr><td>complete</td><td>executing</td><td>enforced</td><td>(the service: every action applied and verified)</td>
+ *     <td>optional</td><td></td></tr>
  * <tr><td>appeal</td><td>enforced</td><td>appealed</td><td>reviewer</td><td>required</td><td></td></tr>
  * <tr><td>uphold</td><td>appealed</td><td>enforced</td><td>approver</td><td>required</td><td></td></tr>
- * <tr><td>reinstate</td><td>appealed</td><td>reinstated</td><td>approver</td><td>required</td><td></td></tr>
+ * <tr><td>reinstate</td><td>appealed</td><td>reinstating</td><td>approver</td><td>required</td><td></td></tr>
+ * <tr><td>restore</td><td>reinstating</td><td>reinstated</td><td>(the service: every action reverted and
+ *     verified)</td><td>optional</td><td></td></tr>
  * <tr><td>close</td><td>enforced, reinstated</td><td>closed</td><td>reviewer, approver</td><td>optional</td><td></td></tr>
  * </table>
  *
- * <p>Execution itself (connectors, plans) belongs to the enforcement issue; here {@code execute} and
- * {@code complete} only move the state, guarded like the rest.
+ * <p>The enforcement plan ({@code io.writ.engine.enforcement}) drives the rest: the service itself executes an
+ * approved case when its notice period ends, completes it when every action is verified, and restores it when
+ * every action is reverted; {@link CaseMoveSink}s see every move in its transaction and may refuse it.
  */
 public enum Transition {
     ASSIGN(EnumSet.of(OPEN, IN_REVIEW, REJECTED), IN_REVIEW, Set.of("reviewer"), false),
@@ -43,11 +48,12 @@ public enum Transition {
     PROPOSE(EnumSet.of(IN_REVIEW, REJECTED), PROPOSED, Set.of("reviewer"), true),
     APPROVE(EnumSet.of(PROPOSED), APPROVED, Set.of("approver"), true),
     REJECT(EnumSet.of(PROPOSED), REJECTED, Set.of("approver"), true),
-    EXECUTE(EnumSet.of(APPROVED), EXECUTING, Set.of("approver"), false),
-    COMPLETE(EnumSet.of(EXECUTING), ENFORCED, Set.of(), false),
+    EXECUTE(EnumSet.of(APPROVED), EXECUTING, Set.of("approver"), true),
+    COMPLETE(EnumSet.of(EXECUTING), ENFORCED, null, false),
     APPEAL(EnumSet.of(ENFORCED), APPEALED, Set.of("reviewer"), true),
     UPHOLD(EnumSet.of(APPEALED), ENFORCED, Set.of("approver"), true),
-    REINSTATE(EnumSet.of(APPEALED), REINSTATED, Set.of("approver"), true),
+    REINSTATE(EnumSet.of(APPEALED), REINSTATING, Set.of("approver"), true),
+    RESTORE(EnumSet.of(REINSTATING), REINSTATED, null, false),
     CLOSE(EnumSet.of(ENFORCED, REINSTATED), CLOSED, Set.of("reviewer", "approver"), false);
 
     /** The role that may make every move. */
@@ -55,6 +61,7 @@ public enum Transition {
 
     private final Set<CaseStatus> from;
     private final CaseStatus to;
+    // null: only the service makes this move
     private final Set<String> roles;
     private final boolean reasonRequired;
 
@@ -63,6 +70,11 @@ public enum Transition {
         this.to = to;
         this.roles = roles;
         this.reasonRequired = reasonRequired;
+    }
+
+    /** Moves the service makes by itself when the enforcement plan says so; no one may request them. */
+    public boolean serviceOnly() {
+        return roles == null;
     }
 
     public String wire() {
@@ -87,21 +99,21 @@ public enum Transition {
 
     /** Whether someone holding these roles may make this move. */
     public boolean permits(Collection<String> actorRoles) {
-        return actorRoles.contains(ADMIN) || actorRoles.stream().anyMatch(roles::contains);
+        return !serviceOnly() && (actorRoles.contains(ADMIN) || actorRoles.stream().anyMatch(roles::contains));
     }
 
-    /** The roles that may make this move, admin included, sorted. */
+    /** The roles that may make this move, admin included, sorted; none for a service-only move. */
     public List<String> roles() {
-        return Stream.concat(roles.stream(), Stream.of(ADMIN)).sorted().toList();
+        return serviceOnly() ? List.of() : Stream.concat(roles.stream(), Stream.of(ADMIN)).sorted().toList();
     }
 
-    /** The moves a case in this state can make, in table order. */
+    /** The moves people can make on a case in this state, in table order. */
     public static List<Transition> available(CaseStatus status) {
-        return Arrays.stream(values()).filter(t -> t.allowedFrom(status)).toList();
+        return Arrays.stream(values()).filter(t -> !t.serviceOnly() && t.allowedFrom(status)).toList();
     }
 
-    /** Every transition's wire name, in table order. */
+    /** The wire names of the moves people can request, in table order. */
     public static List<String> names() {
-        return Arrays.stream(values()).map(Transition::wire).toList();
+        return Arrays.stream(values()).filter(t -> !t.serviceOnly()).map(Transition::wire).toList();
     }
 }

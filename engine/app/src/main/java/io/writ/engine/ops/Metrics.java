@@ -22,7 +22,11 @@ import java.util.function.Supplier;
  *       {@code writ_evaluation_duration_seconds{engine,outcome}} — outcome is {@code decided},
  *       {@code undefined} (the policy has no value at that path) or {@code error};</li>
  *   <li>{@code writ_signals_accepted_total}, {@code writ_signals_rejected_total};</li>
- *   <li>{@code writ_cases{status}}, a gauge per case status, read when scraped.</li>
+ *   <li>{@code writ_cases{status}}, a gauge per case status, read when scraped;</li>
+ *   <li>{@code writ_enforcement_actions_total{outcome}} — applied, verified, failed_retryable, failed_final, held,
+ *       released, reverted, restored, dry_run — and {@code writ_enforcement_deadline_warnings_total};</li>
+ *   <li>{@code writ_enforcement_paused} (1 while the kill switch is on) and {@code writ_enforcement_held} (actions
+ *       waiting for an admin), gauges read when scraped.</li>
  * </ul>
  */
 @Singleton
@@ -107,6 +111,26 @@ public class Metrics {
                 .tag("status", status)
                 .strongReference(true)
                 .register(registry);
+    }
+
+    /** Counts one enforcement step's outcome, e.g. {@code applied} or {@code failed_final}. */
+    public void enforcementStep(String outcome) {
+        Counter.builder("writ.enforcement.actions").description("Enforcement action steps by outcome")
+                .tag("outcome", outcome).register(registry).increment();
+    }
+
+    /** Counts a warning that an applied action's change becomes irreversible soon (provider data deletion). */
+    public void enforcementDeadlineWarning() {
+        Counter.builder("writ.enforcement.deadline.warnings")
+                .description("Warnings that an enforcement becomes irreversible (data deletion) soon").register(registry).increment();
+    }
+
+    /** Registers the enforcement gauges: whether execution is paused, and how many actions are held. */
+    public void enforcementGauges(Supplier<Number> paused, Supplier<Number> held) {
+        Gauge.builder("writ.enforcement.paused", paused).description("1 while the enforcement kill switch is on")
+                .strongReference(true).register(registry);
+        Gauge.builder("writ.enforcement.held", held).description("Enforcement actions held by the blast-radius cap")
+                .strongReference(true).register(registry);
     }
 
     /** The registry behind the facade, for tests and for meters that belong nowhere else. */

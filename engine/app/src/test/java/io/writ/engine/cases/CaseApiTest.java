@@ -81,6 +81,20 @@ class CaseApiTest {
         return c;
     }
 
+    /** Waits for the service to move the case (the enforcement worker runs in the background). */
+    private void awaitStatus(String id, String status) throws Exception {
+        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        String seen = null;
+        while (System.nanoTime() < end) {
+            seen = JSON.readTree(get("/v1/cases/" + id, token("admin", "admin")).body()).get("status").asText();
+            if (seen.equals(status)) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("case " + id + " did not reach " + status + "; it is " + seen);
+    }
+
     private long version(String id) throws Exception {
         return JSON.readTree(get("/v1/cases/" + id, token("admin", "admin")).body()).get("version").asLong();
     }
@@ -172,21 +186,23 @@ class CaseApiTest {
         JsonNode approved = move(id, "approve", reason("evidence is clear"), token("bob", "approver"));
         assertThat(approved.get("status").asText()).isEqualTo("approved");
         assertThat(approved.at("/approvals/0/approver").asText()).isEqualTo("bob");
-        assertThat(move(id, "execute", "{}", token("bob", "approver")).get("status").asText()).isEqualTo("executing");
-        assertThat(move(id, "complete", "{}", token("root", "admin")).get("status").asText()).isEqualTo("enforced");
+        assertThat(move(id, "execute", reason("harm is ongoing"), token("bob", "approver")).get("status").asText()).isEqualTo("executing");
+        // the service completes the case once the enforcement plan is applied and verified (test connector)
+        awaitStatus(id, "enforced");
         assertThat(move(id, "appeal", reason("tenant appealed"), token("alice", "reviewer")).get("status").asText()).isEqualTo("appealed");
-        assertThat(move(id, "reinstate", reason("warrant produced"), token("bob", "approver")).get("status").asText()).isEqualTo("reinstated");
+        assertThat(move(id, "reinstate", reason("warrant produced"), token("bob", "approver")).get("status").asText()).isEqualTo("reinstating");
+        awaitStatus(id, "reinstated");
         JsonNode closed = move(id, "close", "{}", token("alice", "reviewer"));
         assertThat(closed.get("status").asText()).isEqualTo("closed");
-        assertThat(closed.get("version").asLong()).isEqualTo(9);
+        assertThat(closed.get("version").asLong()).isEqualTo(10);
         assertThat(closed.get("transitions")).isEmpty();
         List<String> trail = new ArrayList<>();
         closed.get("history").forEach(e -> trail.add(e.get("event").asText() + ":" + e.get("actor").asText() + ":"
                 + e.get("from").asText() + ">" + e.get("to").asText()));
         assertThat(trail).containsExactly("open:writ:null>open", "assign:alice:open>in_review",
                 "propose:alice:in_review>proposed", "approve:bob:proposed>approved", "execute:bob:approved>executing",
-                "complete:root:executing>enforced", "appeal:alice:enforced>appealed", "reinstate:bob:appealed>reinstated",
-                "close:alice:reinstated>closed");
+                "complete:writ:executing>enforced", "appeal:alice:enforced>appealed", "reinstate:bob:appealed>reinstating",
+                "restore:writ:reinstating>reinstated", "close:alice:reinstated>closed");
         assertThat(closed.at("/history/3/reason").asText()).isEqualTo("evidence is clear");
     }
 
@@ -211,10 +227,11 @@ class CaseApiTest {
         // after a rejection the reviewer can propose again; earlier approvals would not count
         move(id, "propose", PROPOSAL, token("alice", "reviewer"));
         move(id, "approve", reason("ok"), token("bob", "approver"));
-        problem(() -> move(id, "execute", "{}", "\"6\"", token("alice", "reviewer")), 403);
-        move(id, "execute", "{}", token("bob", "approver"));
-        problem(() -> move(id, "complete", "{}", "\"7\"", token("bob", "approver", "reviewer")), 403);
-        move(id, "complete", "{}", token("root", "admin"));
+        problem(() -> move(id, "execute", reason("x"), "\"6\"", token("alice", "reviewer")), 403);
+        move(id, "execute", reason("now"), token("bob", "approver"));
+        // nobody completes a case: the service does, when its plan is applied and verified
+        problem(() -> move(id, "complete", "{}", "\"7\"", token("root", "admin")), 409);
+        awaitStatus(id, "enforced");
         problem(() -> move(id, "appeal", reason("x"), "\"8\"", token("bob", "approver")), 403);
         move(id, "appeal", reason("tenant says it is lawful"), token("alice", "reviewer"));
         problem(() -> move(id, "uphold", reason("x"), "\"9\"", token("alice", "reviewer")), 403);
