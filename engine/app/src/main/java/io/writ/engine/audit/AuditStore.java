@@ -2,6 +2,7 @@ package io.writ.engine.audit;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.exceptions.DataAccessException;
+import io.writ.engine.storage.Jdbc;
 import jakarta.inject.Singleton;
 
 import javax.sql.DataSource;
@@ -230,22 +231,10 @@ class AuditStore {
         return new LogEntry(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), instant(rs, 5), rs.getString(6));
     }
 
-    private interface RowMapper<T> {
-        T map(ResultSet rs) throws SQLException;
-    }
 
-    private <T> List<T> many(String sql, RowMapper<T> mapper, Object... args) {
-        try (PreparedStatement ps = connection().prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                List<T> out = new ArrayList<>();
-                while (rs.next()) {
-                    out.add(mapper.map(rs));
-                }
-                return out;
-            }
+    private <T> List<T> many(String sql, Jdbc.RowMapper<T> mapper, Object... args) {
+        try {
+            return Jdbc.query(connection(), sql, mapper, args);
         } catch (SQLException e) {
             throw failure("cannot read the audit log", e);
         }

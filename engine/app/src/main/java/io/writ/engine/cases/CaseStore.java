@@ -2,6 +2,7 @@ package io.writ.engine.cases;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.exceptions.DataAccessException;
+import io.writ.engine.storage.Jdbc;
 import io.writ.rego.value.Json;
 import io.writ.rego.value.Value;
 import jakarta.inject.Singleton;
@@ -255,9 +256,6 @@ class CaseStore {
         void bind(PreparedStatement ps) throws SQLException;
     }
 
-    private interface RowMapper<T> {
-        T map(ResultSet rs) throws SQLException;
-    }
 
     private Connection connection() throws SQLException {
         // the transaction's connection: closing it is the transaction manager's business
@@ -273,18 +271,9 @@ class CaseStore {
         }
     }
 
-    private <T> List<T> many(String sql, RowMapper<T> mapper, Object... args) {
-        try (PreparedStatement ps = connection().prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                List<T> out = new ArrayList<>();
-                while (rs.next()) {
-                    out.add(mapper.map(rs));
-                }
-                return out;
-            }
+    private <T> List<T> many(String sql, Jdbc.RowMapper<T> mapper, Object... args) {
+        try {
+            return Jdbc.query(connection(), sql, mapper, args);
         } catch (SQLException e) {
             throw translate(e);
         }

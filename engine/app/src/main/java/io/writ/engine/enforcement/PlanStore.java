@@ -3,6 +3,7 @@ package io.writ.engine.enforcement;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.exceptions.DataAccessException;
 import io.micronaut.http.HttpStatus;
+import io.writ.engine.storage.Jdbc;
 import io.writ.engine.web.Problem;
 import jakarta.inject.Singleton;
 
@@ -223,9 +224,6 @@ class PlanStore {
 
     // --- JDBC plumbing -----------------------------------------------------------------------------------
 
-    private interface RowMapper<T> {
-        T map(ResultSet rs) throws SQLException;
-    }
 
     private void insert(String table, List<Col> cols) {
         String sql = "INSERT INTO " + table + " (" + String.join(", ", cols.stream().map(Col::name).toList()) + ") VALUES ("
@@ -260,18 +258,9 @@ class PlanStore {
         }
     }
 
-    private <T> List<T> many(String sql, RowMapper<T> mapper, Object... args) {
-        try (PreparedStatement ps = dataSource.getConnection().prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                List<T> out = new ArrayList<>();
-                while (rs.next()) {
-                    out.add(mapper.map(rs));
-                }
-                return out;
-            }
+    private <T> List<T> many(String sql, Jdbc.RowMapper<T> mapper, Object... args) {
+        try {
+            return Jdbc.query(dataSource.getConnection(), sql, mapper, args);
         } catch (SQLException e) {
             throw translate(e);
         }
