@@ -53,3 +53,7 @@ CREATE INDEX decision_by_tenant ON decision (tenant_id, dossier_version);
 CREATE INDEX writ_case_evidence_digest ON writ_case_evidence (case_id, violation_digest);
 -- the next evidence number is found at the end of this index (events have it as their primary key)
 CREATE INDEX writ_case_evidence_seq ON writ_case_evidence (case_id, seq);
+
+-- Enforcement: the target's state as previewed before an action's first apply. A repeat after a crash halfway
+-- through an apply that deletes what its revert needs (role assignments) takes the definitions from here.
+ALTER TABLE writ_enforcement_action ADD COLUMN before_json TEXT;

@@ -1,5 +1,7 @@
 package io.writ.connector;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import java.util.Set;
 
 /**
@@ -27,6 +29,16 @@ public interface Connector extends AutoCloseable {
 
     /** Makes the change. The key names or tags what is created so that a repeat finds it instead of repeating it. */
     Applied apply(Action action, String idempotencyKey) throws ConnectorException;
+
+    /**
+     * Makes the change, given the target's state as {@link #preview} read it before the first attempt (the engine
+     * stores it before it calls apply). A change that removes what its revert needs — a deleted role assignment —
+     * cannot be read back by a repeat after a crash halfway; the connector takes it from {@code before} instead.
+     * By default the same as {@link #apply(Action, String)}.
+     */
+    default Applied apply(Action action, String idempotencyKey, ObjectNode before) throws ConnectorException {
+        return apply(action, idempotencyKey);
+    }
 
     /** Reads the target back and says whether the applied change holds. */
     Verification verify(Action action, Applied applied) throws ConnectorException;

@@ -5,6 +5,7 @@ import com.azure.resourcemanager.authorization.fluent.models.RoleAssignmentInner
 import com.azure.resourcemanager.authorization.models.PrincipalType;
 import com.azure.resourcemanager.authorization.models.RoleAssignmentCreateParameters;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.writ.connector.Action;
 import io.writ.connector.Applied;
@@ -62,6 +63,16 @@ final class AccessRevocation implements ArmAction {
 
     @Override
     public Applied apply(Action action, String idempotencyKey) throws ConnectorException {
+        return apply(action, idempotencyKey, null);
+    }
+
+    /**
+     * An assignment already gone may have been deleted by an earlier attempt that died before it returned; its
+     * definition then comes from {@code before} (the preview read before the first attempt), so that revert
+     * re-creates it too.
+     */
+    @Override
+    public Applied apply(Action action, String idempotencyKey, ObjectNode before) throws ConnectorException {
         Target t = target(action);
         List<ObjectNode> prior = new ArrayList<>();
         List<String> deleted = new ArrayList<>();
@@ -69,7 +80,12 @@ final class AccessRevocation implements ArmAction {
         for (String id : t.assignmentIds()) {
             Optional<RoleAssignmentInner> a = find(t, id);
             if (a.isEmpty()) {
-                absent.add(id);
+                Optional<ObjectNode> earlier = definitionIn(before, id);
+                if (earlier.isPresent()) {
+                    prior.add(earlier.get());
+                } else {
+                    absent.add(id);
+                }
                 continue;
             }
             // The definition is recorded before the delete so that no deleted assignment goes unrecorded.
@@ -164,6 +180,24 @@ final class AccessRevocation implements ArmAction {
             ids.add(owner.id() + ROLE_ASSIGNMENTS + name.toLowerCase(Locale.ROOT));
         }
         return new Target(scope, List.copyOf(ids));
+    }
+
+    /** The definition of this assignment in a preview's {@code current} state, if it lists it. */
+    private static Optional<ObjectNode> definitionIn(ObjectNode before, String id) {
+        if (before == null || !(before.get("roleAssignments") instanceof ArrayNode list)) {
+            return Optional.empty();
+        }
+        for (JsonNode def : list) {
+            if (def instanceof ObjectNode o && sameAssignment(Json.text(o, "id"), id)) {
+                return Optional.of(o);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** ARM ids compare without regard to case. */
+    private static boolean sameAssignment(String a, String b) {
+        return a != null && a.equalsIgnoreCase(b);
     }
 
     private static List<JsonNode> priorDefinitions(Applied applied) throws ConnectorException {

@@ -1,5 +1,6 @@
 package io.writ.connector.azure;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.writ.connector.Action;
 import io.writ.connector.Applied;
 import io.writ.connector.ConnectorException;
@@ -24,6 +25,11 @@ sealed interface ArmAction permits SubscriptionCancel, ServiceDenial, ResourceIs
     Preview preview(Action action) throws ConnectorException;
 
     Applied apply(Action action, String idempotencyKey) throws ConnectorException;
+
+    /** See {@link io.writ.connector.Connector#apply(Action, String, ObjectNode)}; most actions need no {@code before}. */
+    default Applied apply(Action action, String idempotencyKey, ObjectNode before) throws ConnectorException {
+        return apply(action, idempotencyKey);
+    }
 
     Verification verify(Action action, Applied applied) throws ConnectorException;
 

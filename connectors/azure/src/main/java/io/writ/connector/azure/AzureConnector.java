@@ -1,5 +1,6 @@
 package io.writ.connector.azure;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.azure.core.credential.TokenCredential;
 import io.writ.connector.Action;
 import io.writ.connector.ActionKind;
@@ -79,10 +80,15 @@ public final class AzureConnector implements Connector {
 
     @Override
     public Applied apply(Action action, String idempotencyKey) throws ConnectorException {
+        return apply(action, idempotencyKey, null);
+    }
+
+    @Override
+    public Applied apply(Action action, String idempotencyKey, ObjectNode before) throws ConnectorException {
         ArmAction a = handler(action);
         requireKey(idempotencyKey);
         LOG.info("apply {} key={} spec={}", action.kind().wire(), idempotencyKey, action.spec());
-        Applied applied = ArmErrors.call("apply " + action.kind().wire(), () -> a.apply(action, idempotencyKey));
+        Applied applied = ArmErrors.call("apply " + action.kind().wire(), () -> a.apply(action, idempotencyKey, before));
         LOG.info("applied {} key={} alreadyApplied={} changed={}", action.kind().wire(), idempotencyKey,
                 applied.alreadyApplied(), applied.changed());
         return applied;

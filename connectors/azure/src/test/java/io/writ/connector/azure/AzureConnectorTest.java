@@ -294,4 +294,26 @@ class AzureConnectorTest {
         assertThat(azure.verifyReverted(a, applied).ok()).isTrue();
         assertThat(azure.revert(a, applied, "case-12/revert").alreadyReverted()).isTrue();
     }
+
+    @Test
+    void revokeAccessRepeatedAfterACrashTakesTheDeletedDefinitionFromThePreviewSoRevertStillRecreatesIt() throws Exception {
+        Action a = action("action", "revoke-access", "subscription", SUBSCRIPTION_ID,
+                "assignments", List.of(ROLE_ASSIGNMENT_NAME));
+        ObjectNode before = azure.preview(a).current();
+        azure.apply(a, "case-13/action-0", before); // its answer is lost: the service died before storing it
+
+        Applied blind = azure.apply(a, "case-13/action-0");
+        assertThat(blind.prior().get("roleAssignments")).as("without the preview, the deleted one is unknown").isEmpty();
+
+        Applied repeated = azure.apply(a, "case-13/action-0", before);
+        assertThat(repeated.alreadyApplied()).isTrue();
+        assertThat(repeated.prior().get("roleAssignments")).hasSize(1);
+        assertThat(count(deleteRequestedFor(urlPathEqualTo(ROLE_ASSIGNMENT_ID)))).isEqualTo(1);
+
+        assertThat(azure.revert(a, repeated, "case-13/revert").alreadyReverted()).isFalse();
+        assertThat(count(putRequestedFor(urlPathEqualTo(ROLE_ASSIGNMENT_ID))
+                .withRequestBody(matchingJsonPath("$.properties.principalId",
+                        WireMock.equalTo("ce2ce14e-85d7-4629-bdbc-454d0519d987"))))).isEqualTo(1);
+        assertThat(azure.verifyReverted(a, repeated).ok()).isTrue();
+    }
 }

@@ -1,5 +1,6 @@
 package io.writ.engine.enforcement;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.context.event.StartupEvent;
 import io.micronaut.transaction.TransactionOperations;
@@ -198,6 +199,22 @@ public class EnforcementWorker implements ApplicationEventListener<StartupEvent>
         if (settings.dryRun()) {
             return dryRun(a, c, action);
         }
+        // what the target looked like before the first attempt, kept for a repeat after a crash (see Connector#apply)
+        Optional<ObjectNode> stored = tx.executeRead(s -> store.before(a.caseId(), a.index()));
+        ObjectNode before;
+        if (stored.isPresent()) {
+            before = stored.get();
+        } else {
+            try {
+                before = c.preview(action).current();
+            } catch (ConnectorException e) {
+                fail(a, Step.APPLY, e);
+                return true;
+            } catch (RuntimeException e) {
+                fail(a, Step.APPLY, unexpected(e));
+                return true;
+            }
+        }
         // the mark, committed before the provider is touched
         Optional<PlanAction> marked = tx.executeWrite(s -> {
             if (store.control().paused()) {
@@ -208,6 +225,9 @@ public class EnforcementWorker implements ApplicationEventListener<StartupEvent>
                 return Optional.<PlanAction>empty();
             }
             List<Col> cols = new ArrayList<>(List.of(Col.status(StepStatus.APPLYING), Col.integer("attempts", a.attempts() + 1)));
+            if (stored.isEmpty()) {
+                cols.add(Col.text("before_json", PlanJson.text(before)));
+            }
             if (a.startedAt() == null) {
                 cols.add(Col.time("started_at", PlanStore.now()));
             }
@@ -228,7 +248,7 @@ public class EnforcementWorker implements ApplicationEventListener<StartupEvent>
         PlanAction m = marked.get();
         Applied applied;
         try {
-            applied = c.apply(action, m.key(Step.APPLY));
+            applied = c.apply(action, m.key(Step.APPLY), before);
         } catch (ConnectorException e) {
             fail(m, Step.APPLY, e);
             return true;

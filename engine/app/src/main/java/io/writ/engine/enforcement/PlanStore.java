@@ -1,5 +1,6 @@
 package io.writ.engine.enforcement;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.exceptions.DataAccessException;
 import io.micronaut.http.HttpStatus;
@@ -94,6 +95,13 @@ class PlanStore {
     Optional<PlanAction> action(String caseId, int index) {
         return many("SELECT " + ACTION_COLUMNS + " FROM writ_enforcement_action WHERE case_id = ? AND action_index = ?",
                 PlanStore::action, caseId, index).stream().findFirst();
+    }
+
+    /** The target's state as previewed before the action's first apply, if it was stored. */
+    Optional<ObjectNode> before(String caseId, int index) {
+        return many("SELECT before_json FROM writ_enforcement_action WHERE case_id = ? AND action_index = ?",
+                rs -> PlanJson.parseNullable(rs.getString(1)), caseId, index).stream()
+                .filter(java.util.Objects::nonNull).map(n -> (ObjectNode) n).findFirst();
     }
 
     List<PlanAction> actions(String caseId) {

@@ -1,10 +1,12 @@
 package io.writ.engine.enforcement;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.micronaut.transaction.TransactionOperations;
 import io.writ.engine.storage.Databases;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.sql.Connection;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -29,6 +31,11 @@ class EnforcementStorageTest {
                     "{\"subscriptions\": [\"" + db + "-a\"]}");
             h.move(id, "execute", "{\"reason\": \"now\"}", token("bob", "approver"));
             h.awaitStatus(id, "enforced");
+            // the target as it was before the first apply is kept for a repeat after a crash (Connector#apply)
+            @SuppressWarnings("unchecked")
+            TransactionOperations<Connection> tx = h.ctx.getBean(TransactionOperations.class);
+            PlanStore plans = h.ctx.getBean(PlanStore.class);
+            assertThat(tx.executeRead(s -> plans.before(id, 0)).orElseThrow().get("state").asText()).isEqualTo("Enabled");
             h.move(id, "appeal", "{\"reason\": \"appeal\"}", token("alice", "reviewer"));
             h.move(id, "reinstate", "{\"reason\": \"granted\"}", token("bob", "approver"));
             JsonNode done = h.awaitStatus(id, "reinstated");
