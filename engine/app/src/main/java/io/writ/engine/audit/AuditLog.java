@@ -80,6 +80,20 @@ public class AuditLog implements AutoCloseable {
      */
     @Transactional(propagation = TransactionDefinition.Propagation.MANDATORY)
     public void append(String kind, ObjectValue body) {
+        append(prepare(kind, body));
+    }
+
+    /** An entry masked and in its canonical form, ready to append: the work of an append that needs no database. */
+    public record Prepared(String kind, String tenant, String caseId, Instant at, String json) {
+    }
+
+    /**
+     * Masks and canonicalises an entry without touching the database, so that a caller can do it before its
+     * transaction (the decision writer appends many entries in one, and should not also compute them there).
+     *
+     * @throws IllegalArgumentException when the body uses one of the three names the log sets
+     */
+    public Prepared prepare(String kind, ObjectValue body) {
         for (String reserved : List.of("kind", "logged_at", "masked")) {
             if (body.get(reserved) != null) {
                 throw new IllegalArgumentException("an audit entry body must not set '" + reserved + "'; the log does");
@@ -90,8 +104,13 @@ public class AuditLog implements AutoCloseable {
         EntryMask.Masked m = mask.mask(entry, (ObjectNode) entry.toJson());
         ArrayNode erased = m.entry().putArray("masked");
         m.erased().forEach(erased::add);
-        String json = Jcs.canonicalize(m.entry());
-        store.enqueue(kind, text(body, "tenant"), text(body, "case"), at, json);
+        return new Prepared(kind, text(body, "tenant"), text(body, "case"), at, Jcs.canonicalize(m.entry()));
+    }
+
+    /** Appends a prepared entry in the caller's transaction, which must exist. */
+    @Transactional(propagation = TransactionDefinition.Propagation.MANDATORY)
+    public void append(Prepared p) {
+        store.enqueue(p.kind(), p.tenant(), p.caseId(), p.at(), p.json());
         tx.findTransactionStatus().ifPresent(status -> status.registerSynchronization(new TransactionSynchronization() {
             @Override
             public void afterCommit() {

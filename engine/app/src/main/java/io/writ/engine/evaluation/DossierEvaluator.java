@@ -53,8 +53,9 @@ public class DossierEvaluator {
         this.writer = new GroupCommit<>(this::store, d -> 1, maxGroup);
     }
 
-    /** A decision, the version it decided and the input the policy saw, ready to store. */
-    private record Decided(DossierStore.Assembled version, StoredDecision decision, ObjectValue input) {
+    /** A decision, the version it decided, the input the policy saw and its log entry, ready to store. */
+    private record Decided(DossierStore.Assembled version, StoredDecision decision, ObjectValue input,
+                           AuditLog.Prepared entry) {
     }
 
     private List<StoredDecision> store(List<Decided> group) {
@@ -63,7 +64,7 @@ public class DossierEvaluator {
                 // the decision names its input by version and hash; the signals reproduce it
                 dossiers.storeSnapshot(status.getConnection(), d.version());
                 decisions.insert(status.getConnection(), d.decision());
-                audit.append(Entries.DECISION, Entries.decision(d.decision(), d.version().value()));
+                audit.append(d.entry());
                 for (DecisionSink sink : sinks) {
                     sink.onDecision(d.decision(), d.input());
                 }
@@ -107,7 +108,9 @@ public class DossierEvaluator {
         }
         StoredDecision decision = new StoredDecision(TimeOrderedIds.next(), tenantId, d.version(), d.sha256(),
                 revision == null ? "" : revision, result, Instant.now(), micros);
-        return writer.submitAsync(new Decided(undecided.get(), decision, input), writes).thenApply(Optional::of);
+        return writer.submitAsync(new Decided(undecided.get(), decision, input,
+                // masked and canonicalised here, in parallel, not in the one writer's transaction
+                audit.prepare(Entries.DECISION, Entries.decision(decision, input))), writes).thenApply(Optional::of);
     }
 
     /** The policy could not decide; the reason is logged (its message may quote the dossier, so it is not kept). */
