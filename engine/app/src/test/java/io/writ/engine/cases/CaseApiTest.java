@@ -13,6 +13,7 @@ import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.annotation.Client;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.writ.engine.ApiTests;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -34,7 +35,6 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 // not transactional: the cases the sink opens must be committed for the server's requests to see them
 @MicronautTest(environments = "test", transactional = false)
 class CaseApiTest {
-    static final String SECRET = "test-secret-test-secret-test-secret-0123";
     static final ObjectMapper JSON = new ObjectMapper();
     static final List<String> ALL_ROLES = List.of("pipeline", "reviewer", "approver", "auditor", "admin");
 
@@ -46,7 +46,7 @@ class CaseApiTest {
     ApplicationContext ctx;
 
     static String token(String subject, String... roles) {
-        return io.writ.engine.ApiTests.token(subject, roles);
+        return ApiTests.token(subject, roles);
     }
 
     /** A case for a fresh tenant, opened by the sink. */

@@ -7,7 +7,7 @@ import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.annotation.Client;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
-import io.writ.engine.security.Tokens;
+import io.writ.engine.ApiTests;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -17,7 +17,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
@@ -68,7 +67,7 @@ class BundleReloadApiTest implements TestPropertyProvider {
     }
 
     private String verdict() throws Exception {
-        String token = Tokens.mint(EvaluationApiTest.SECRET, "pipe", List.of("pipeline"), Duration.ofMinutes(5));
+        String token = ApiTests.token("pipe", "pipeline");
         return JSON.readTree(client.toBlocking().exchange(HttpRequest.POST("/v1/evaluations", "{}")
                 .contentType("application/json").bearerAuth(token), String.class).body()).get("verdict").asText();
     }

@@ -21,7 +21,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The evaluation endpoints through the HTTP client: roles, problem details, and agreement with the Data API. */
 @MicronautTest(environments = "test")
 class EvaluationApiTest {
-    static final String SECRET = "test-secret-test-secret-test-secret-0123";
     static final ObjectMapper JSON = new ObjectMapper();
     static final String DOSSIER = """
             {"tenant": {"id": "t1", "segment": "telecom"},

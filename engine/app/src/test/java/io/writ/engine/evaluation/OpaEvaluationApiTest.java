@@ -12,7 +12,7 @@ import io.micronaut.http.client.annotation.Client;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
-import io.writ.engine.security.Tokens;
+import io.writ.engine.ApiTests;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,11 +21,11 @@ import org.junit.jupiter.api.TestInstance;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.List;
-import java.util.Map;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
@@ -40,7 +40,6 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 @MicronautTest(environments = "test")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OpaEvaluationApiTest implements TestPropertyProvider {
-    static final String SECRET = "test-secret-test-secret-test-secret-0123";
     static final ObjectMapper JSON = new ObjectMapper();
     static final String DECISION = "{\"verdict\": \"enforce\", \"violations\": [{\"rule\": \"from-opa\"}], \"requires_approval\": true}";
 
@@ -78,7 +77,7 @@ class OpaEvaluationApiTest implements TestPropertyProvider {
 
     private HttpResponse<String> call(String uri, String body) {
         return client.toBlocking().exchange(HttpRequest.POST(uri, body).contentType("application/json")
-                .bearerAuth(Tokens.mint(SECRET, "pipe", List.of("pipeline"), Duration.ofMinutes(5))), String.class);
+                .bearerAuth(ApiTests.token("pipe", "pipeline")), String.class);
     }
 
     private JsonNode problem(String uri, String body, int status) throws Exception {

@@ -10,9 +10,9 @@ import io.micronaut.http.MutableHttpRequest;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.annotation.Client;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.writ.engine.ApiTests;
 import io.writ.engine.evaluation.DecisionStore;
 import io.writ.engine.evaluation.EvaluationScheduler;
-import io.writ.engine.ApiTests;
 import io.writ.engine.tenants.DossierStore;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
@@ -30,7 +30,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Property(name = "datasources.default.url",
         value = "jdbc:h2:mem:ingest-api;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1")
 class IngestApiTest {
-    static final String SECRET = "test-secret-test-secret-test-secret-0123";
     static final ObjectMapper JSON = new ObjectMapper();
 
     @Inject

@@ -10,11 +10,10 @@ import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.annotation.Client;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import io.writ.engine.security.Tokens;
+import io.writ.engine.ApiTests;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,7 +24,6 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 /** /prometheus (admins and auditors), the OpenAPI document and its UI (open), through the HTTP client. */
 @MicronautTest(environments = "test")
 class OpsApiTest {
-    static final String SECRET = "test-secret-test-secret-test-secret-0123";
     static final ObjectMapper JSON = new ObjectMapper();
 
     @Inject
@@ -36,7 +34,7 @@ class OpsApiTest {
     Metrics metrics;
 
     static String token(String... roles) {
-        return Tokens.mint(SECRET, "ops", List.of(roles), Duration.ofMinutes(5));
+        return ApiTests.token("ops", roles);
     }
 
     private HttpResponse<String> get(String uri, String token) {
