@@ -2,6 +2,7 @@ package io.writ.engine.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
+import io.writ.rego.value.Json;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -122,32 +123,20 @@ public final class Jcs {
         return best == null ? java : best.stripTrailingZeros();
     }
 
+    /**
+     * RFC 8785 §3.2.2.2 escapes exactly what JSON must (quote, backslash, controls, the short forms where they
+     * exist), which is how the engine's JSON printer writes strings; I-JSON also forbids unpaired surrogates.
+     */
     private static void string(String v, StringBuilder out) {
-        out.append('"');
         for (int i = 0; i < v.length(); i++) {
             char c = v.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\b' -> out.append("\\b");
-                case '\f' -> out.append("\\f");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append("\\u00").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 0xF, 16));
-                    } else if (Character.isHighSurrogate(c) && i + 1 < v.length() && Character.isLowSurrogate(v.charAt(i + 1))) {
-                        out.append(c).append(v.charAt(++i));
-                    } else if (Character.isSurrogate(c)) {
-                        throw new IllegalArgumentException("a string holds an unpaired surrogate U+"
-                                + Integer.toHexString(c).toUpperCase() + " at " + i + ", which I-JSON (RFC 7493) forbids");
-                    } else {
-                        out.append(c);
-                    }
-                }
+            if (Character.isHighSurrogate(c) && i + 1 < v.length() && Character.isLowSurrogate(v.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new IllegalArgumentException("a string holds an unpaired surrogate U+"
+                        + Integer.toHexString(c).toUpperCase() + " at " + i + ", which I-JSON (RFC 7493) forbids");
             }
         }
-        out.append('"');
+        Json.appendQuoted(v, out);
     }
 }
