@@ -17,6 +17,9 @@ import java.util.Map;
  * prints it, strings with only the mandatory escapes, no whitespace. The audit log hashes these bytes.
  */
 public final class Jcs {
+    /** 2^53: every integer up to it in magnitude is a double exactly, and ECMAScript prints it without exponent. */
+    private static final long MAX_EXACT = 1L << 53;
+
     private Jcs() {
     }
 
@@ -25,7 +28,7 @@ public final class Jcs {
      * numbers outside the double range and strings with unpaired surrogates.
      */
     public static String canonicalize(JsonNode node) {
-        StringBuilder out = new StringBuilder(256);
+        StringBuilder out = new StringBuilder(4096);
         write(node, out);
         return out.toString();
     }
@@ -60,8 +63,14 @@ public final class Jcs {
                 out.append(']');
             }
             case STRING -> string(n.textValue(), out);
-            case NUMBER -> out.append(number(n.isIntegralNumber() || n.isBigDecimal() ? n.decimalValue().doubleValue()
-                    : n.doubleValue()));
+            case NUMBER -> {
+                if (n.isIntegralNumber() && n.canConvertToLong() && Math.abs(n.longValue()) <= MAX_EXACT) {
+                    out.append(n.longValue()); // an integer a double holds exactly prints as its digits
+                } else {
+                    out.append(number(n.isIntegralNumber() || n.isBigDecimal() ? n.decimalValue().doubleValue()
+                            : n.doubleValue()));
+                }
+            }
             case BOOLEAN -> out.append(n.booleanValue() ? "true" : "false");
             case NULL -> out.append("null");
             default -> throw new IllegalArgumentException("not JSON: a " + type + " node");

@@ -133,6 +133,10 @@ public class CaseSink implements DecisionSink {
         boolean twoApproversAnyway = stateActor || Severity.CRITICAL.equals(severity);
         var now = CaseStore.now();
 
+        // the usual case: a later decision finds what the open case already holds; one read, nothing written
+        if (store.openCaseHoldsAll(decision.tenantId(), rule, violations.stream().map(CaseSink::digest).toList())) {
+            return;
+        }
         Optional<CaseRow> open = store.findOpenForUpdate(decision.tenantId(), rule);
         CaseRow current;
         CaseRecord.Event event = null;

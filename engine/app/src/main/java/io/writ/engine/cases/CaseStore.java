@@ -18,8 +18,10 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The cases tables (V3__cases.sql) through plain JDBC. The data source is Micronaut's transaction-aware one:
@@ -227,6 +229,23 @@ class CaseStore {
     }
 
     /** One past the case's last seq: a seek to the end of the (case_id, seq) index, not a scan of the case's rows. */
+    /** Whether this tenant and rule have a case that takes evidence and holds every one of these violations. */
+    boolean openCaseHoldsAll(String tenantId, String rule, List<String> violationDigests) {
+        Set<String> wanted = new HashSet<>(violationDigests);
+        List<Integer> held = many("SELECT COUNT(DISTINCT e.violation_digest) FROM writ_case c JOIN writ_case_evidence e "
+                + "ON e.case_id = c.id WHERE c.tenant_id = ? AND c.rule_id = ? AND c.is_open = TRUE "
+                + "AND e.violation_digest = ANY (?)", rs -> rs.getInt(1), tenantId, rule, array(wanted));
+        return held.getFirst() == wanted.size();
+    }
+
+    private java.sql.Array array(Set<String> values) {
+        try {
+            return connection().createArrayOf("VARCHAR", values.toArray());
+        } catch (SQLException e) {
+            throw translate(e);
+        }
+    }
+
     private int nextSeq(String table, String caseId) {
         List<Integer> last = many("SELECT seq FROM " + table + " WHERE case_id = ? ORDER BY seq DESC LIMIT 1",
                 rs -> rs.getInt(1), caseId);

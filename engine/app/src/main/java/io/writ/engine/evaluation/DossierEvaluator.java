@@ -61,8 +61,7 @@ public class DossierEvaluator {
     private List<StoredDecision> store(List<Decided> group) {
         return tx.executeWrite(status -> {
             for (Decided d : group) {
-                // the decision names its input by version and hash; the signals reproduce it
-                dossiers.storeSnapshot(status.getConnection(), d.version());
+                // the decision names its input by version and hash; the signal log reproduces it
                 decisions.insert(status.getConnection(), d.decision());
                 audit.append(d.entry());
                 for (DecisionSink sink : sinks) {
@@ -81,9 +80,8 @@ public class DossierEvaluator {
      * the scheduler tries again).
      */
     public CompletableFuture<Optional<StoredDecision>> decide(String tenantId, Executor writes) {
-        // one read transaction (the inner reads join it): one connection from the pool, not two
-        Optional<DossierStore.Assembled> undecided = tx.executeRead(status -> dossiers.assembleLatest(tenantId)
-                .filter(a -> !decisions.exists(tenantId, a.dossier().version())));
+        // from memory; the database is read only for a tenant this process has not seen decided or assembled
+        Optional<DossierStore.Assembled> undecided = dossiers.assembleUndecided(tenantId, decisions::exists);
         if (undecided.isEmpty()) {
             return CompletableFuture.completedFuture(Optional.empty());
         }
@@ -110,7 +108,10 @@ public class DossierEvaluator {
                 revision == null ? "" : revision, result, Instant.now(), micros);
         return writer.submitAsync(new Decided(undecided.get(), decision, input,
                 // masked and canonicalised here, in parallel, not in the one writer's transaction
-                audit.prepare(Entries.DECISION, Entries.decision(decision, input))), writes).thenApply(Optional::of);
+                audit.prepare(Entries.DECISION, Entries.decision(decision, input))), writes).thenApply(stored -> {
+                    dossiers.markDecided(tenantId, stored.dossierVersion());
+                    return Optional.of(stored);
+                });
     }
 
     /** The policy could not decide; the reason is logged (its message may quote the dossier, so it is not kept). */

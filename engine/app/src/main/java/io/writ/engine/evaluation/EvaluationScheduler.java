@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -73,11 +74,14 @@ public class EvaluationScheduler implements ApplicationEventListener<StartupEven
         this.retryBackoff = retryBackoff;
         this.retryAttempts = retryAttempts;
         AtomicInteger n = new AtomicInteger();
-        this.executor = Executors.newScheduledThreadPool(Math.max(1, threads), r -> {
+        ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(Math.max(1, threads), r -> {
             Thread t = new Thread(r, "writ-evaluation-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
+        // at shutdown, runs waiting for their interval or a retry are dropped (the next start decides those tenants)
+        pool.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.executor = pool;
     }
 
     /** Asks for the tenant's newest dossier version to be decided; call after the version is committed. */

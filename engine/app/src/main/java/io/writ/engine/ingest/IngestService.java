@@ -8,6 +8,7 @@ import io.writ.engine.storage.GroupCommit;
 import io.writ.engine.tenants.Dossier;
 import io.writ.engine.tenants.DossierStore;
 import io.writ.engine.web.Problem;
+import io.writ.rego.value.ArrayValue;
 import io.writ.rego.value.ObjectValue;
 import io.writ.rego.value.StringValue;
 import io.writ.rego.value.Value;
@@ -31,24 +32,20 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Accepts a validated batch: in one transaction it stores the batch, its signals and a new dossier version
- * (a head move, see {@link DossierStore}) for every tenant the batch touches, so that either all of it is stored
- * or none; only after the commit does it schedule the evaluations. An {@code Idempotency-Key} that the same
+ * Accepts a validated batch: it appends the batch to the signal log (one row: its signals and its receipt) and makes
+ * the new dossier version of every tenant the batch touches (see {@link DossierStore}), so that either all of it is
+ * stored or none; only after the commit does it schedule the evaluations. An {@code Idempotency-Key} that the same
  * caller used before returns the first answer when the body is the same, and is refused when it is not; other
  * callers' keys are theirs.
  */
 @Singleton
 public class IngestService {
-    private static final int ATTEMPTS = 3;
-
     private final TransactionOperations<Connection> tx;
     private final DossierStore dossiers;
     private final EvaluationScheduler scheduler;
     /**
-     * Batches are written by one thread at a time in this process (the tenants' head-row locks do the same across
-     * processes), and batches that arrive while a write is under way are written together in the next transaction.
-     * Per-tenant lock stripes were tried earlier: a batch of 100 signals touches most stripes, and batches waiting
-     * on each other's partial stripe sets were four times slower than one lock.
+     * Batches are written by one thread at a time (the signal log has one writer), and batches that arrive while a
+     * write is under way are written together in the next transaction.
      */
     private final GroupCommit<Request, Outcome> writer;
 
@@ -57,7 +54,7 @@ public class IngestService {
         this.tx = tx;
         this.dossiers = dossiers;
         this.scheduler = scheduler;
-        this.writer = new GroupCommit<>(this::storeWithRetry, Request::count, maxGroupSignals);
+        this.writer = new GroupCommit<>(this::store, r -> r.signals().size(), maxGroupSignals);
     }
 
     /**
@@ -95,14 +92,13 @@ public class IngestService {
      * @param idempotencyKey the caller's key, or null
      */
     public Outcome accept(List<Value> signals, String bodySha256, String caller, String idempotencyKey) {
-        // TreeMap: tenants in a fixed order, so that two processes never wait on each other's row locks in a cycle
-        Map<String, List<DossierStore.Positioned>> byTenant = new TreeMap<>();
-        for (int i = 0; i < signals.size(); i++) {
-            ObjectValue o = (ObjectValue) signals.get(i);
-            byTenant.computeIfAbsent(((StringValue) o.get("tenant_id")).value(), k -> new ArrayList<>())
-                    .add(new DossierStore.Positioned(i, o));
+        // TreeMap: the receipt lists the tenants in a fixed order
+        Map<String, List<ObjectValue>> byTenant = new TreeMap<>();
+        for (Value v : signals) {
+            ObjectValue o = (ObjectValue) v;
+            byTenant.computeIfAbsent(((StringValue) o.get("tenant_id")).value(), k -> new ArrayList<>()).add(o);
         }
-        Outcome outcome = writer.submit(new Request(signals.size(), byTenant, bodySha256,
+        Outcome outcome = writer.submit(new Request(signals, byTenant, bodySha256,
                 idempotencyKey == null ? null : new Key(caller, idempotencyKey)));
         if (!outcome.replayed()) {
             byTenant.keySet().forEach(scheduler::schedule);
@@ -116,7 +112,7 @@ public class IngestService {
     }
 
     /** A validated batch to store. */
-    private record Request(int count, Map<String, List<DossierStore.Positioned>> byTenant, String bodySha256, Key key) {
+    private record Request(List<Value> signals, Map<String, List<ObjectValue>> byTenant, String bodySha256, Key key) {
     }
 
     /** An idempotency key as its caller sent it, and the caller-scoped form the unique column holds. */
@@ -126,18 +122,8 @@ public class IngestService {
         }
     }
 
-    private List<Object> storeWithRetry(List<Request> group) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return tx.executeWrite(status -> store(status.getConnection(), group));
-            } catch (DossierStore.StoreException e) {
-                // another process's batch with the same key or the same new tenant got there first (or the
-                // database broke a lock cycle between processes): the next attempt sees what it committed
-                if (!e.isRetryable() || attempt == ATTEMPTS) {
-                    throw e;
-                }
-            }
-        }
+    private List<Object> store(List<Request> group) {
+        return dossiers.append(log -> tx.executeWrite(status -> store(status.getConnection(), group, log)));
     }
 
     /**
@@ -145,13 +131,11 @@ public class IngestService {
      * {@link Problem} of a key reused with another body. Versions chain through the group: two batches for one
      * tenant make two consecutive versions, as they would one after the other.
      */
-    private List<Object> store(Connection c, List<Request> group) {
+    private List<Object> store(Connection c, List<Request> group, DossierStore.Appender log) {
         Set<String> tenants = new TreeSet<>();
         group.forEach(r -> tenants.addAll(r.byTenant().keySet()));
-        Map<String, Long> heads = dossiers.heads(c, tenants);
-        Map<String, Long> next = new HashMap<>(heads);
+        Map<String, Long> next = new HashMap<>(log.heads(c, tenants));
         Map<String, Earlier> keysHere = new HashMap<>();
-        List<DossierStore.Appended> appended = new ArrayList<>();
         List<Object> answers = new ArrayList<>(group.size());
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         for (Request r : group) {
@@ -165,20 +149,20 @@ public class IngestService {
                 }
             }
             String batchId = TimeOrderedIds.next();
+            long seq = log.nextSeq();
             List<BatchReceipt.TenantVersion> versions = new ArrayList<>(r.byTenant().size());
             r.byTenant().forEach((tenant, signals) -> {
                 long version = next.merge(tenant, 1L, Long::sum);
-                appended.add(new DossierStore.Appended(tenant, version, batchId, signals));
+                log.append(tenant, version, seq, batchId, now, signals);
                 versions.add(new BatchReceipt.TenantVersion(tenant, version));
             });
-            String response = new BatchReceipt(batchId, r.count(), versions).toJson();
-            insertBatch(c, batchId, r.key(), r.bodySha256(), r.count(), response, now);
+            String response = new BatchReceipt(batchId, r.signals().size(), versions).toJson();
+            insertBatch(c, batchId, seq, r, response, now);
             if (r.key() != null) {
                 keysHere.put(r.key().scoped(), new Earlier(r.bodySha256(), response));
             }
             answers.add(new Outcome(response, false));
         }
-        dossiers.append(c, now, appended, heads);
         return answers;
     }
 
@@ -209,18 +193,22 @@ public class IngestService {
         }
     }
 
-    private static void insertBatch(Connection c, String batchId, Key key, String bodySha256, int count,
-                                    String response, OffsetDateTime now) {
-        try (PreparedStatement s = c.prepareStatement("INSERT INTO signal_batch (batch_id, idempotency_key, caller, "
-                + "client_key, body_sha256, signal_count, response_json, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+    private static void insertBatch(Connection c, String batchId, long seq, Request r, String response,
+                                    OffsetDateTime now) {
+        Key key = r.key();
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO signal_batch (batch_id, seq, idempotency_key, caller, "
+                + "client_key, body_sha256, signal_count, signals_json, response_json, received_at) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             s.setString(1, batchId);
-            s.setString(2, key == null ? null : key.scoped());
-            s.setString(3, key == null ? null : key.caller());
-            s.setString(4, key == null ? null : key.key());
-            s.setString(5, bodySha256);
-            s.setInt(6, count);
-            s.setString(7, response);
-            s.setObject(8, now);
+            s.setLong(2, seq);
+            s.setString(3, key == null ? null : key.scoped());
+            s.setString(4, key == null ? null : key.caller());
+            s.setString(5, key == null ? null : key.key());
+            s.setString(6, r.bodySha256());
+            s.setInt(7, r.signals().size());
+            s.setString(8, ArrayValue.wrap(r.signals().toArray(Value[]::new)).toJsonString());
+            s.setString(9, response);
+            s.setObject(10, now);
             s.executeUpdate();
         } catch (SQLException e) {
             throw new DossierStore.StoreException(e);

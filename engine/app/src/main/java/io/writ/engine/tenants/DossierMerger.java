@@ -6,6 +6,7 @@ import io.writ.rego.value.StringValue;
 import io.writ.rego.value.Value;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,8 +16,14 @@ import java.util.Set;
 /**
  * Folds validated signals into a tenant's dossier (DESIGN §4). A {@code tenant} signal sets fields of the
  * tenant object (later signals win field by field); a {@code subscription} signal replaces the subscription
- * with the same id, or adds it; every other signal is appended to its list unless an identical entry is
- * already there, so that a pipeline resending what it sent before does not inflate the evidence.
+ * with the same id, or adds it. Usage, classifications, population estimates and reports are series: a newer
+ * signal for the same series replaces the entry it holds, in place — a pipeline that sends a month's running
+ * total every day, or a classifier that revises its confidence, must not have its figures counted twice by
+ * policies that sum them. A series is named by {@link #SERIES}: usage by subscription, service, metric, period
+ * and dimensions; a classification by subscription, category and source; a population estimate by subscription,
+ * subject kind, relationship and source; a report by its id (a report without one is its own series).
+ * Attestations are appended, each warrant being its own, unless an identical entry is already there; so is a
+ * resent identical entry of any list.
  */
 public final class DossierMerger {
     /** Signal type → the dossier list it lands in. */
@@ -27,6 +34,13 @@ public final class DossierMerger {
             "population", "population",
             "report", "reports",
             "attestation", "attestations");
+
+    /** Signal type → the fields that name an entry's series (absent: every entry is its own). */
+    static final Map<String, List<String>> SERIES = Map.of(
+            "usage", List.of("subscription", "service", "metric", "period", "dimensions"),
+            "classification", List.of("subscription", "category", "source"),
+            "population", List.of("subscription", "subject_kind", "relationship", "source"),
+            "report", List.of("id"));
 
     private static final List<String> LIST_ORDER = List.of("subscriptions", "usage", "classifications", "population",
             "reports", "attestations");
@@ -62,6 +76,7 @@ public final class DossierMerger {
         }
         tenant.put("id", StringValue.of(tenantId));
         Map<String, Set<Value>> seen = new LinkedHashMap<>();
+        Map<String, Map<List<Value>, Integer>> index = new LinkedHashMap<>();
         for (ObjectValue s : signals) {
             String type = ((StringValue) s.get("type")).value();
             Map<String, Value> entry = new LinkedHashMap<>();
@@ -80,6 +95,19 @@ public final class DossierMerger {
                 Value id = value.get("id");
                 items.removeIf(x -> x instanceof ObjectValue o && id.equals(o.get("id")));
                 items.add(value);
+                continue;
+            }
+            List<String> series = SERIES.get(type);
+            if (series != null && !(type.equals("report") && value.get("id") == null)) {
+                Map<List<Value>, Integer> at = index.computeIfAbsent(list, k -> positions(items, series));
+                List<Value> key = key(value, series);
+                Integer i = at.get(key);
+                if (i != null) {
+                    items.set(i, value);
+                } else {
+                    at.put(key, items.size());
+                    items.add(value);
+                }
             } else if (seen.computeIfAbsent(list, k -> new HashSet<>(items)).add(value)) {
                 items.add(value);
             }
@@ -88,6 +116,26 @@ public final class DossierMerger {
         out.put("tenant", toObject(tenant));
         lists.forEach((k, v) -> out.put(k, ArrayValue.of(v)));
         return toObject(out);
+    }
+
+    /** The series an entry belongs to: its values of the naming fields (null where absent). */
+    private static List<Value> key(ObjectValue entry, List<String> fields) {
+        List<Value> key = new ArrayList<>(fields.size());
+        for (String f : fields) {
+            key.add(entry.get(f));
+        }
+        return key;
+    }
+
+    /** Where each series' entry is in a list (the last one, should an older dossier hold several). */
+    private static Map<List<Value>, Integer> positions(List<Value> items, List<String> fields) {
+        Map<List<Value>, Integer> at = new HashMap<>();
+        for (int i = 0; i < items.size(); i++) {
+            if (items.get(i) instanceof ObjectValue o) {
+                at.put(key(o, fields), i);
+            }
+        }
+        return at;
     }
 
     private static void putAll(Map<String, Value> into, ObjectValue o) {

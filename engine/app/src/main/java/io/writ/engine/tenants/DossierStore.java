@@ -2,290 +2,591 @@ package io.writ.engine.tenants;
 
 import io.micronaut.context.annotation.Value;
 import io.micronaut.transaction.TransactionOperations;
+import io.writ.engine.storage.DatabaseOwner;
+import io.writ.rego.value.ArrayValue;
 import io.writ.rego.value.Json;
+import io.writ.rego.value.NumberValue;
 import io.writ.rego.value.ObjectValue;
+import io.writ.rego.value.StringValue;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
+import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiPredicate;
+import java.util.function.Function;
 
 /**
- * Tenants' dossiers in the database (V6__signal_rows.sql). A batch appends its signals as rows and moves each
- * touched tenant's head one version on ({@link #heads}, {@link #append}); a version's dossier is the fold of the
- * tenant's signals up to it ({@link DossierMerger}), assembled on read from the newest stored snapshot at or
- * below it. The evaluator stores a snapshot ({@link #storeSnapshot}) once {@code writ.dossier.snapshot-after} signals have
- * piled up on top of the last one, so a read folds a bounded number of signals and a decision does not write a
- * whole dossier. The newest assembled version of recently active tenants is also kept in memory
- * ({@code writ.dossier.cache-size} tenants), so the next assembly folds only the signals since that version: a
- * version never changes once accepted, so a remembered one stays right (also beside other service instances).
- * The write methods take the caller's connection: they are part of a batch's or a decision's transaction.
+ * Tenants' dossiers (V7__signal_log.sql). The signal log — one {@code signal_batch} row per accepted batch,
+ * numbered in acceptance order — is the durable input; a dossier version is the fold ({@link DossierMerger}) of its
+ * tenant's signals up to that version. The one service instance that owns the database keeps each active tenant's
+ * head and newest dossier in memory, so accepting a batch writes one row and evaluating reads nothing. A
+ * checkpoint ({@code writ.dossier.checkpoint-interval}, 1 s) writes, in one transaction, a snapshot and the head
+ * row of every tenant whose versions have waited {@code writ.dossier.checkpoint-after} (10 s) and the log position
+ * from which a restart must read batches again; a start reads them, so nothing acknowledged is lost by a crash and
+ * a restart reads seconds of log, not all of it. Tenants with nothing waiting are forgotten, least recently used
+ * first, beyond {@code writ.dossier.cache-size} (2000) and read back from their snapshot when needed.
+ *
+ * <p>Locking: {@link #append} runs one writer at a time under {@code appendLock}, which the checkpoint also takes
+ * to see a consistent set of waiting tenants and log position, and which reads of a tenant not in memory take so
+ * that what they load cannot be overtaken by a batch. Each {@link TenantState} guards its own fields.
  */
 @Singleton
 public class DossierStore {
+    private static final Logger LOG = LoggerFactory.getLogger(DossierStore.class);
+
     private final TransactionOperations<Connection> tx;
-    private final int snapshotAfter;
-    /** Tenant → its newest assembled version, least recently used first. */
-    private final Map<String, Assembled> recent;
+    private final int cacheSize;
+    private final long checkpointAfterNanos;
+    private final Duration checkpointInterval;
+    private final Map<String, TenantState> states = new ConcurrentHashMap<>();
+    private final ReentrantLock appendLock = new ReentrantLock();
+    /** Guarded by appendLock: the next batch's log position. */
+    private long nextSeq;
+    /** The log position last written to signal_checkpoint (only the checkpoint thread, or a test, changes it). */
+    private long writtenReplayFrom = -1;
+    private final ReentrantLock checkpointLock = new ReentrantLock();
+    private ScheduledExecutorService checkpointer;
 
     /**
-     * @param snapshotAfter how many signals folded on top of a snapshot make the next one worth storing
-     *                      ({@code writ.dossier.snapshot-after}, 64)
-     * @param cacheSize     how many tenants' newest assembled versions are kept in memory
-     *                      ({@code writ.dossier.cache-size}, 2000; 0 keeps none)
+     * @param owner              held while this instance runs: no other instance writes the log meanwhile
+     * @param cacheSize          tenants with nothing waiting kept in memory ({@code writ.dossier.cache-size})
+     * @param checkpointAfter    how long accepted versions may wait for their snapshot ({@code writ.dossier.checkpoint-after})
+     * @param checkpointInterval how often the checkpoint looks ({@code writ.dossier.checkpoint-interval}; 0: only when asked)
      */
-    public DossierStore(TransactionOperations<Connection> tx, @Value("${writ.dossier.snapshot-after:64}") int snapshotAfter,
-                        @Value("${writ.dossier.cache-size:2000}") int cacheSize) {
+    public DossierStore(TransactionOperations<Connection> tx, DatabaseOwner owner, @Value("${writ.dossier.cache-size:2000}") int cacheSize,
+                        @Value("${writ.dossier.checkpoint-after:10s}") Duration checkpointAfter,
+                        @Value("${writ.dossier.checkpoint-interval:1s}") Duration checkpointInterval) {
         this.tx = tx;
-        this.snapshotAfter = snapshotAfter;
-        this.recent = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Assembled> eldest) {
-                return size() > cacheSize;
-            }
-        });
+        this.cacheSize = cacheSize;
+        this.checkpointAfterNanos = checkpointAfter.toNanos();
+        this.checkpointInterval = checkpointInterval;
     }
 
-    /** A tenant's signals from one batch, in batch order, appended as one version of the tenant's dossier. */
-    public record Appended(String tenantId, long version, String batchId, List<Positioned> signals) {
+    /** A version of a dossier, as text with its hash and as a policy input, and the batch that made it. */
+    public record Assembled(Dossier dossier, ObjectValue value, String batchId) {
+        long version() {
+            return dossier.version();
+        }
     }
 
-    /** A signal and its index in the batch. */
-    public record Positioned(int position, ObjectValue signal) {
+    @PostConstruct
+    void start() {
+        recover();
+        if (!checkpointInterval.isZero()) {
+            checkpointer = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "writ-dossier-checkpoint");
+                t.setDaemon(true);
+                return t;
+            });
+            long every = checkpointInterval.toMillis();
+            checkpointer.scheduleWithFixedDelay(() -> {
+                try {
+                    checkpoint(false);
+                } catch (RuntimeException e) {
+                    LOG.error("dossier checkpoint failed, trying again in {} ms: {}", every, e.getMessage());
+                }
+            }, every, every, TimeUnit.MILLISECONDS);
+        }
     }
 
-    /**
-     * An assembled version.
-     *
-     * @param batchId the batch that made this version (what a snapshot row cites)
-     * @param folded  how many signals lie between the newest stored snapshot and this version (0: it is stored)
-     * @param folds   the fold's result, the dossier as a value (null when it came from a snapshot as text)
-     */
-    public record Assembled(Dossier dossier, String batchId, int folded, ObjectValue folds) {
-        /** The dossier as a policy input, without parsing its text again when it was just folded. */
-        public ObjectValue value() {
-            return folds != null ? folds : dossier.value();
+    /** Stops the checkpoint and writes everything waiting, so that the next start reads no log. */
+    @PreDestroy
+    void stop() throws InterruptedException {
+        if (checkpointer != null) {
+            checkpointer.shutdown();
+            checkpointer.awaitTermination(10, TimeUnit.SECONDS);
+        }
+        try {
+            checkpoint(true);
+        } catch (RuntimeException e) {
+            LOG.warn("the last dossier checkpoint failed ({}); the next start reads the log", e.getMessage());
         }
     }
 
     /** The newest version of the tenant's dossier, if the tenant is known. */
     public Optional<Dossier> latest(String tenantId) {
-        return tx.executeRead(status -> assembleLatest(status.getConnection(), tenantId)).map(Assembled::dossier);
+        return assembleLatest(tenantId).map(Assembled::dossier);
     }
 
-    /** The newest version, assembled, with what storing its snapshot needs; joins the caller's transaction. */
+    /** The newest version, assembled. */
     public Optional<Assembled> assembleLatest(String tenantId) {
-        return tx.executeRead(status -> assembleLatest(status.getConnection(), tenantId));
+        TenantState s = state(tenantId);
+        return s == null ? Optional.empty() : Optional.of(assemble(tenantId, s));
     }
 
-    private Optional<Assembled> assembleLatest(Connection c, String tenantId) {
-        try (PreparedStatement s = c.prepareStatement("SELECT dossier_version, updated_at FROM tenant_head WHERE tenant_id = ?")) {
-            s.setString(1, tenantId);
-            try (ResultSet rs = s.executeQuery()) {
-                return rs.next() ? Optional.of(assemble(c, tenantId, rs.getLong(1), rs.getObject(2, OffsetDateTime.class)))
-                        : Optional.empty();
+    /**
+     * The newest version, assembled, unless it is decided. This process is the only one that decides, so once it
+     * has stored a decision ({@link #markDecided}) it knows; until then {@code decidedInDatabase} is asked.
+     */
+    public Optional<Assembled> assembleUndecided(String tenantId, BiPredicate<String, Long> decidedInDatabase) {
+        TenantState s = state(tenantId);
+        if (s == null) {
+            return Optional.empty();
+        }
+        long head;
+        long decided;
+        synchronized (s) {
+            head = s.head;
+            decided = s.decided;
+        }
+        if (decided >= head) {
+            return Optional.empty();
+        }
+        if (decided < 0 && decidedInDatabase.test(tenantId, head)) {
+            markDecided(tenantId, head);
+            return Optional.empty();
+        }
+        Assembled a = assemble(tenantId, s);
+        return a.version() > decided ? Optional.of(a) : Optional.empty();
+    }
+
+    /** Notes that a decision of this version is stored. */
+    public void markDecided(String tenantId, long version) {
+        TenantState s = states.get(tenantId);
+        if (s != null) {
+            synchronized (s) {
+                s.decided = Math.max(s.decided, version);
             }
-        } catch (SQLException e) {
-            throw new StoreException(e);
+        }
+    }
+
+    /** The tenant's state: from memory, or loaded from its stored head (under appendLock, so no batch overtakes it). */
+    private TenantState state(String tenantId) {
+        TenantState s = states.get(tenantId);
+        if (s != null) {
+            return s;
+        }
+        appendLock.lock();
+        try {
+            s = states.get(tenantId);
+            if (s == null) {
+                s = tx.executeRead(status -> readHeads(status.getConnection(), List.of(tenantId))).get(tenantId);
+                if (s != null) {
+                    states.put(tenantId, s);
+                }
+            }
+            return s;
+        } finally {
+            appendLock.unlock();
         }
     }
 
     /**
-     * Folds the signals after the remembered version, or else after the newest snapshot at or below {@code version},
-     * into it; {@code createdAt} is when the version was accepted (the head moved there).
+     * Folds what is pending into the newest assembled version (or the stored snapshot) outside the tenant's lock,
+     * then keeps the result unless another reader assembled meanwhile; either result is the same version.
      */
-    private Assembled assemble(Connection c, String tenantId, long version, OffsetDateTime createdAt) throws SQLException {
-        Assembled cached = recent.get(tenantId);
-        if (cached != null && cached.dossier().version() == version) {
-            return cached;
+    private Assembled assemble(String tenantId, TenantState s) {
+        Assembled base;
+        List<ObjectValue> todo;
+        long head;
+        long stored;
+        OffsetDateTime at;
+        String batchId;
+        synchronized (s) {
+            s.lastUsed = System.nanoTime();
+            if (s.assembled != null && s.assembled.version() == s.head) {
+                return s.assembled;
+            }
+            base = s.assembled;
+            todo = List.copyOf(s.pending);
+            head = s.head;
+            stored = s.stored;
+            at = s.headAt;
+            batchId = s.headBatchId;
         }
-        Assembled a = cached != null && cached.dossier().version() < version
-                ? fold(c, tenantId, cached.dossier().version(), cached.value(), cached.folded(), version, createdAt)
-                : assembleFromSnapshot(c, tenantId, version, createdAt);
-        recent.merge(tenantId, a, (old, now) -> old.dossier().version() > now.dossier().version() ? old : now);
+        Assembled a;
+        if (base == null && stored > 0 && todo.isEmpty()) {
+            a = tx.executeRead(status -> readSnapshot(status.getConnection(), tenantId, stored, at));
+        } else {
+            ObjectValue from = base != null ? base.value()
+                    : stored > 0 ? tx.executeRead(status -> readSnapshot(status.getConnection(), tenantId, stored, at)).value()
+                    : null;
+            ObjectValue folded = DossierMerger.merge(from, tenantId, todo);
+            String json = folded.toJsonString();
+            a = new Assembled(new Dossier(tenantId, head, json, Dossier.sha256(json), at), folded, batchId);
+        }
+        synchronized (s) {
+            if (s.assembled == base) {
+                s.pending.subList(0, todo.size()).clear();
+                s.assembled = a;
+            }
+        }
         return a;
     }
 
-    private static Assembled assembleFromSnapshot(Connection c, String tenantId, long version, OffsetDateTime createdAt)
-            throws SQLException {
-        long base = 0;
-        ObjectValue dossier = null;
-        Dossier snapshot = null;
-        try (PreparedStatement s = c.prepareStatement("SELECT dossier_version, dossier_json, dossier_sha256, created_at, "
-                + "batch_id FROM dossier WHERE tenant_id = ? AND dossier_version <= ? ORDER BY dossier_version DESC LIMIT 1")) {
-            s.setString(1, tenantId);
-            s.setLong(2, version);
-            try (ResultSet rs = s.executeQuery()) {
-                if (rs.next()) {
-                    snapshot = new Dossier(tenantId, rs.getLong(1), rs.getString(2), rs.getString(3),
-                            rs.getObject(4, OffsetDateTime.class));
-                    if (snapshot.version() == version) {
-                        return new Assembled(snapshot, rs.getString(5), 0, null);
+    /** The writer's view of the log while it stores batches: heads, positions, and the versions it appends. */
+    public final class Appender {
+        private final Map<String, Long> heads = new HashMap<>();
+        private final List<Appended> appended = new ArrayList<>();
+        private final Map<String, TenantState> loaded = new HashMap<>();
+
+        private Appender() {
+        }
+
+        /** The newest versions of these tenants (0: a new tenant). */
+        public Map<String, Long> heads(Connection c, Collection<String> tenantIds) {
+            List<String> unknown = new ArrayList<>();
+            for (String t : tenantIds) {
+                TenantState s = states.get(t);
+                if (s != null) {
+                    synchronized (s) {
+                        heads.putIfAbsent(t, s.head);
                     }
-                    base = snapshot.version();
-                    dossier = snapshot.value();
+                } else if (!heads.containsKey(t)) {
+                    unknown.add(t);
                 }
             }
+            if (!unknown.isEmpty()) {
+                Map<String, TenantState> fromDb = readHeads(c, unknown);
+                for (String t : unknown) {
+                    TenantState s = fromDb.get(t);
+                    loaded.put(t, s != null ? s : new TenantState(0, null, null));
+                    heads.put(t, s != null ? s.head : 0L);
+                }
+            }
+            Map<String, Long> out = new HashMap<>();
+            tenantIds.forEach(t -> out.put(t, heads.get(t)));
+            return out;
         }
-        return fold(c, tenantId, base, dossier, 0, version, createdAt);
+
+        /** The next log position. */
+        public long nextSeq() {
+            return nextSeq++;
+        }
+
+        /** Records a version the batch at {@code seq} makes; it becomes visible once the writer's transaction commits. */
+        public void append(String tenantId, long version, long seq, String batchId, OffsetDateTime at,
+                           List<ObjectValue> signals) {
+            appended.add(new Appended(tenantId, version, seq, batchId, at, signals));
+        }
     }
 
-    /** Folds the signals of versions {@code base+1 .. version} into {@code dossier} (the version {@code base}). */
-    private static Assembled fold(Connection c, String tenantId, long base, ObjectValue dossier, int foldedBefore,
-                                  long version, OffsetDateTime createdAt) throws SQLException {
-        List<ObjectValue> signals = new ArrayList<>();
-        String batchId = null;
-        try (PreparedStatement s = c.prepareStatement("SELECT signal_json, batch_id FROM tenant_signal WHERE tenant_id = ? "
-                + "AND dossier_version > ? AND dossier_version <= ? ORDER BY dossier_version, batch_position")) {
-            s.setString(1, tenantId);
-            s.setLong(2, base);
-            s.setLong(3, version);
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    signals.add((ObjectValue) Json.parse(rs.getString(1)));
-                    batchId = rs.getString(2);
-                }
-            }
-        }
-        if (batchId == null) {
-            throw new IllegalStateException("tenant " + tenantId + " has no signals for dossier version " + version);
-        }
-        ObjectValue folded = DossierMerger.merge(dossier, tenantId, signals);
-        String json = folded.toJsonString();
-        return new Assembled(new Dossier(tenantId, version, json, Dossier.sha256(json), createdAt), batchId,
-                foldedBefore + signals.size(), folded);
+    private record Appended(String tenantId, long version, long seq, String batchId, OffsetDateTime at,
+                            List<ObjectValue> signals) {
     }
 
     /**
-     * Stores the snapshot of an assembled version when enough signals were folded to make it worth it (and it is
-     * not stored yet, by us or another process).
+     * Runs a write of new batches (which must commit before it returns) as the one writer, and then makes the versions
+     * it appended the tenants' heads. If the write throws, nothing is applied (positions it took are left unused).
      */
-    public void storeSnapshot(Connection c, Assembled a) {
-        if (a.folded() < snapshotAfter) {
+    public <T> T append(Function<Appender, T> write) {
+        appendLock.lock();
+        try {
+            Appender log = new Appender();
+            T result = write.apply(log);
+            for (Appended a : log.appended) {
+                TenantState s = states.computeIfAbsent(a.tenantId(), log.loaded::get);
+                synchronized (s) {
+                    s.append(a.version(), a.seq(), a.batchId(), a.at(), a.signals());
+                }
+            }
+            return result;
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /**
+     * Writes a snapshot and the head row of every tenant whose versions have waited long enough ({@code all}: of
+     * every tenant with versions waiting), and the log position a restart reads from; then forgets the least
+     * recently used tenants beyond the cache size. Returns how many snapshots it wrote.
+     */
+    public int checkpoint(boolean all) {
+        checkpointLock.lock();
+        try {
+            long now = System.nanoTime();
+            Map<String, TenantState> due = new LinkedHashMap<>();
+            long capturedNext;
+            long replayFrom;
+            appendLock.lock();
+            try {
+                capturedNext = nextSeq;
+                replayFrom = capturedNext;
+                for (Map.Entry<String, TenantState> e : states.entrySet()) {
+                    TenantState s = e.getValue();
+                    synchronized (s) {
+                        if (!s.dirty()) {
+                            continue;
+                        }
+                        if (all || now - s.dirtySince >= checkpointAfterNanos) {
+                            due.put(e.getKey(), s);
+                        } else {
+                            replayFrom = Math.min(replayFrom, s.replayFrom);
+                        }
+                    }
+                }
+            } finally {
+                appendLock.unlock();
+            }
+            List<Assembled> snapshots = new ArrayList<>(due.size());
+            due.forEach((t, s) -> snapshots.add(assemble(t, s)));
+            long replay = replayFrom;
+            if (snapshots.isEmpty() && replay == writtenReplayFrom) {
+                evict();
+                return 0;
+            }
+            tx.executeWrite(status -> {
+                Connection c = status.getConnection();
+                writeSnapshots(c, snapshots);
+                try (PreparedStatement st = c.prepareStatement(
+                        "UPDATE signal_checkpoint SET replay_from = ?, written_at = ? WHERE id = 1")) {
+                    st.setLong(1, replay);
+                    st.setObject(2, OffsetDateTime.now(ZoneOffset.UTC));
+                    st.executeUpdate();
+                } catch (SQLException e) {
+                    throw new StoreException(e);
+                }
+                return null;
+            });
+            writtenReplayFrom = replay;
+            for (Assembled a : snapshots) {
+                TenantState s = due.get(a.dossier().tenantId());
+                synchronized (s) {
+                    s.stored = Math.max(s.stored, a.version());
+                    if (s.dirty()) {
+                        // versions that came during the checkpoint were made by batches at or after capturedNext
+                        s.replayFrom = Math.min(s.replayFrom, capturedNext);
+                        s.dirtySince = now;
+                    }
+                }
+            }
+            evict();
+            return snapshots.size();
+        } finally {
+            checkpointLock.unlock();
+        }
+    }
+
+    private static void writeSnapshots(Connection c, List<Assembled> snapshots) {
+        if (snapshots.isEmpty()) {
             return;
         }
-        Dossier d = a.dossier();
-        try (PreparedStatement s = c.prepareStatement("INSERT INTO dossier (tenant_id, dossier_version, dossier_json, "
-                + "dossier_sha256, batch_id, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
-            s.setString(1, d.tenantId());
-            s.setLong(2, d.version());
-            s.setString(3, d.json());
-            s.setString(4, d.sha256());
-            s.setString(5, a.batchId());
-            s.setObject(6, d.createdAt());
-            s.executeUpdate();
+        try (PreparedStatement ins = c.prepareStatement("INSERT INTO dossier (tenant_id, dossier_version, dossier_json, "
+                + "dossier_sha256, batch_id, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
+             PreparedStatement upd = c.prepareStatement(
+                     "UPDATE tenant_head SET dossier_version = ?, updated_at = ? WHERE tenant_id = ?")) {
+            for (Assembled a : snapshots) {
+                Dossier d = a.dossier();
+                ins.setString(1, d.tenantId());
+                ins.setLong(2, d.version());
+                ins.setString(3, d.json());
+                ins.setString(4, d.sha256());
+                ins.setString(5, a.batchId());
+                ins.setObject(6, d.createdAt());
+                ins.addBatch();
+                upd.setLong(1, d.version());
+                upd.setObject(2, d.createdAt());
+                upd.setString(3, d.tenantId());
+                upd.addBatch();
+            }
+            ins.executeBatch();
+            int[] updated = upd.executeBatch();
+            try (PreparedStatement add = c.prepareStatement(
+                    "INSERT INTO tenant_head (tenant_id, dossier_version, updated_at) VALUES (?, ?, ?)")) {
+                boolean any = false;
+                for (int i = 0; i < updated.length; i++) {
+                    if (updated[i] == 0) {
+                        Dossier d = snapshots.get(i).dossier();
+                        add.setString(1, d.tenantId());
+                        add.setLong(2, d.version());
+                        add.setObject(3, d.createdAt());
+                        add.addBatch();
+                        any = true;
+                    }
+                }
+                if (any) {
+                    add.executeBatch();
+                }
+            }
         } catch (SQLException e) {
             throw new StoreException(e);
         }
-        // counted from here on; should the transaction roll back, the next snapshot only comes later
-        recent.computeIfPresent(d.tenantId(), (t, r) -> r.dossier().version() == d.version()
-                ? new Assembled(r.dossier(), r.batchId(), 0, r.folds()) : r);
+    }
+
+    /** Forgets tenants with nothing waiting, least recently used first, beyond the cache size. */
+    private void evict() {
+        int over = states.size() - cacheSize;
+        if (over <= 0) {
+            return;
+        }
+        appendLock.lock();
+        try {
+            List<Map.Entry<String, Long>> clean = new ArrayList<>();
+            states.forEach((t, s) -> {
+                synchronized (s) {
+                    if (!s.dirty()) {
+                        clean.add(Map.entry(t, s.lastUsed));
+                    }
+                }
+            });
+            clean.sort(Map.Entry.comparingByValue(Comparator.naturalOrder()));
+            clean.stream().limit(over).forEach(e -> states.remove(e.getKey()));
+        } finally {
+            appendLock.unlock();
+        }
     }
 
     /**
-     * The newest versions of these tenants (absent: unknown tenants), read under their head-row locks, which
-     * last until the caller's transaction ends.
+     * Forgets everything held in memory and reads the state back from the database: the heads of V6's signal rows
+     * folded into snapshots once, then every batch from the checkpoint's log position on. What a start does, and
+     * what tests call to see a crash's effect.
      */
-    public Map<String, Long> heads(Connection c, Collection<String> tenantIds) {
-        Map<String, Long> out = new HashMap<>();
-        try (PreparedStatement s = c.prepareStatement(
-                "SELECT tenant_id, dossier_version FROM tenant_head WHERE tenant_id = ANY (?) ORDER BY tenant_id FOR UPDATE")) {
-            s.setArray(1, c.createArrayOf("VARCHAR", tenantIds.toArray()));
+    public void recover() {
+        appendLock.lock();
+        try {
+            states.clear();
+            tx.executeWrite(status -> {
+                Connection c = status.getConnection();
+                Long replayFrom = longOrNull(c, "SELECT replay_from FROM signal_checkpoint WHERE id = 1");
+                if (replayFrom == null) {
+                    int folded = LegacySignals.foldIntoSnapshots(c);
+                    if (folded > 0) {
+                        LOG.info("folded the signal rows of {} tenants into snapshots", folded);
+                    }
+                    replayFrom = 0L;
+                }
+                Long max = longOrNull(c, "SELECT MAX(seq) FROM signal_batch");
+                nextSeq = max == null ? 1 : max + 1;
+                int replayed = replay(c, replayFrom);
+                if (replayed > 0) {
+                    LOG.info("read {} batches of the signal log back (from position {})", replayed, replayFrom);
+                }
+                return null;
+            });
+            writtenReplayFrom = -1;
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    private static Long longOrNull(Connection c, String sql) {
+        try (PreparedStatement s = c.prepareStatement(sql); ResultSet rs = s.executeQuery()) {
+            if (!rs.next()) {
+                return null;
+            }
+            long v = rs.getLong(1);
+            return rs.wasNull() ? null : v;
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
+    }
+
+    /** Applies the batches from log position {@code from} on, skipping versions a snapshot already holds. */
+    private int replay(Connection c, long from) {
+        int batches = 0;
+        try (PreparedStatement s = c.prepareStatement("SELECT seq, batch_id, signals_json, response_json, received_at "
+                + "FROM signal_batch WHERE seq >= ? ORDER BY seq")) {
+            s.setLong(1, from);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    out.put(rs.getString(1), rs.getLong(2));
-                }
-            }
-            return out;
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
-    }
-
-    /**
-     * Appends the versions (of one or more batches, in order) and moves each tenant's head from where
-     * {@link #heads} found it (absent: a new tenant) to its last appended version; three batched statements.
-     */
-    public void append(Connection c, OffsetDateTime at, List<Appended> versions, Map<String, Long> heads) {
-        Map<String, Long> last = new TreeMap<>();
-        try {
-            try (PreparedStatement s = c.prepareStatement("INSERT INTO tenant_signal (tenant_id, dossier_version, "
-                    + "batch_position, batch_id, signal_json) VALUES (?, ?, ?, ?, ?)")) {
-                for (Appended v : versions) {
-                    last.merge(v.tenantId(), v.version(), Math::max);
-                    for (Positioned p : v.signals()) {
-                        s.setString(1, v.tenantId());
-                        s.setLong(2, v.version());
-                        s.setInt(3, p.position());
-                        s.setString(4, v.batchId());
-                        s.setString(5, p.signal().toJsonString());
-                        s.addBatch();
+                    batches++;
+                    long seq = rs.getLong(1);
+                    String batchId = rs.getString(2);
+                    Map<String, List<ObjectValue>> byTenant = new LinkedHashMap<>();
+                    for (var v : ((ArrayValue) Json.parse(rs.getString(3))).items()) {
+                        ObjectValue o = (ObjectValue) v;
+                        byTenant.computeIfAbsent(((StringValue) o.get("tenant_id")).value(), k -> new ArrayList<>()).add(o);
                     }
-                }
-                s.executeBatch();
-            }
-            List<String> fresh = last.keySet().stream().filter(t -> !heads.containsKey(t)).toList();
-            List<String> known = last.keySet().stream().filter(heads::containsKey).toList();
-            if (!fresh.isEmpty()) {
-                try (PreparedStatement s = c.prepareStatement(
-                        "INSERT INTO tenant_head (tenant_id, dossier_version, updated_at) VALUES (?, ?, ?)")) {
-                    for (String t : fresh) {
-                        s.setString(1, t);
-                        s.setLong(2, last.get(t));
-                        s.setObject(3, at);
-                        s.addBatch();
-                    }
-                    s.executeBatch();
-                }
-            }
-            if (!known.isEmpty()) {
-                try (PreparedStatement s = c.prepareStatement("UPDATE tenant_head SET dossier_version = ?, updated_at = ? "
-                        + "WHERE tenant_id = ? AND dossier_version = ?")) {
-                    for (String t : known) {
-                        s.setLong(1, last.get(t));
-                        s.setObject(2, at);
-                        s.setString(3, t);
-                        s.setLong(4, heads.get(t));
-                        s.addBatch();
-                    }
-                    int[] counts = s.executeBatch();
-                    for (int i = 0; i < counts.length; i++) {
-                        if (counts[i] != 1 && counts[i] != Statement.SUCCESS_NO_INFO) {
-                            // another writer moved the head since we read it: the batch must not build on stale data
-                            throw new IllegalStateException("tenant " + known.get(i) + " changed while a batch was stored");
+                    OffsetDateTime at = rs.getObject(5, OffsetDateTime.class);
+                    ObjectValue receipt = (ObjectValue) Json.parse(rs.getString(4));
+                    for (var v : ((ArrayValue) receipt.get("tenants")).items()) {
+                        ObjectValue tv = (ObjectValue) v;
+                        String tenant = ((StringValue) tv.get("tenant_id")).value();
+                        long version = ((NumberValue) tv.get("dossier_version")).longValue();
+                        TenantState st = states.get(tenant);
+                        if (st == null) {
+                            st = readHeads(c, List.of(tenant)).getOrDefault(tenant, new TenantState(0, null, null));
+                            states.put(tenant, st);
+                        }
+                        synchronized (st) {
+                            if (version <= st.head) {
+                                continue; // in a snapshot already
+                            }
+                            if (version != st.head + 1) {
+                                throw new IllegalStateException("the signal log lacks versions " + (st.head + 1) + " to "
+                                        + (version - 1) + " of tenant " + tenant + " (batch " + batchId + "); refusing to "
+                                        + "start on a dossier that would be missing signals");
+                            }
+                            st.append(version, seq, batchId, at, byTenant.getOrDefault(tenant, List.of()));
                         }
                     }
                 }
             }
+            return batches;
         } catch (SQLException e) {
             throw new StoreException(e);
         }
     }
 
-    /** The signals of a batch in batch order, as stored (tests and audits; batches before V6 kept them whole). */
-    public List<ObjectValue> batchSignals(Connection c, String batchId) {
-        try (PreparedStatement s = c.prepareStatement(
-                "SELECT signal_json FROM tenant_signal WHERE batch_id = ? ORDER BY batch_position")) {
-            s.setString(1, batchId);
-            List<ObjectValue> out = new ArrayList<>();
+    /** Tenants' stored heads (absent: unknown tenants). */
+    private static Map<String, TenantState> readHeads(Connection c, Collection<String> tenantIds) {
+        Map<String, TenantState> out = new HashMap<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT h.tenant_id, h.dossier_version, h.updated_at, d.batch_id "
+                + "FROM tenant_head h LEFT JOIN dossier d ON d.tenant_id = h.tenant_id AND d.dossier_version = h.dossier_version "
+                + "WHERE h.tenant_id = ANY (?)")) {
+            s.setArray(1, c.createArrayOf("VARCHAR", tenantIds.toArray()));
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    out.add((ObjectValue) Json.parse(rs.getString(1)));
+                    out.put(rs.getString(1), new TenantState(rs.getLong(2), rs.getObject(3, OffsetDateTime.class),
+                            rs.getString(4)));
                 }
             }
             return out;
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
+    }
+
+    private static Assembled readSnapshot(Connection c, String tenantId, long version, OffsetDateTime at) {
+        try (PreparedStatement s = c.prepareStatement("SELECT dossier_json, dossier_sha256, batch_id FROM dossier "
+                + "WHERE tenant_id = ? AND dossier_version = ?")) {
+            s.setString(1, tenantId);
+            s.setLong(2, version);
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    throw new IllegalStateException("tenant " + tenantId + " has no snapshot of its stored version " + version);
+                }
+                Dossier d = new Dossier(tenantId, version, rs.getString(1), rs.getString(2), at);
+                return new Assembled(d, d.value(), rs.getString(3));
+            }
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
+    }
+
+    /** The signals of a batch in batch order, as stored (tests and audits; batches of V6 kept them as rows). */
+    public List<ObjectValue> batchSignals(Connection c, String batchId) {
+        try (PreparedStatement s = c.prepareStatement("SELECT signals_json FROM signal_batch WHERE batch_id = ?")) {
+            s.setString(1, batchId);
+            try (ResultSet rs = s.executeQuery()) {
+                String json = rs.next() ? rs.getString(1) : null;
+                if (json != null) {
+                    return ((ArrayValue) Json.parse(json)).items().stream().map(v -> (ObjectValue) v).toList();
+                }
+            }
+            return LegacySignals.ofBatch(c, batchId);
         } catch (SQLException e) {
             throw new StoreException(e);
         }
@@ -294,19 +595,50 @@ public class DossierStore {
     /** Tenants whose newest dossier version has no decision yet: what a restart must evaluate. */
     public List<String> tenantsAwaitingDecision() {
         return tx.executeRead(status -> {
-            try (PreparedStatement s = status.getConnection().prepareStatement("SELECT h.tenant_id FROM tenant_head h "
+            Connection c = status.getConnection();
+            List<String> out = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT h.tenant_id FROM tenant_head h "
                     + "WHERE NOT EXISTS (SELECT 1 FROM decision d WHERE d.tenant_id = h.tenant_id "
                     + "AND d.dossier_version = h.dossier_version) ORDER BY h.updated_at");
                  ResultSet rs = s.executeQuery()) {
-                List<String> out = new ArrayList<>();
                 while (rs.next()) {
-                    out.add(rs.getString(1));
+                    TenantState st = states.get(rs.getString(1));
+                    if (st == null || !isDirty(st)) {
+                        out.add(rs.getString(1)); // the stored head is the newest version
+                    }
                 }
-                return out;
             } catch (SQLException e) {
                 throw new StoreException(e);
             }
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT 1 FROM decision WHERE tenant_id = ? AND dossier_version = ?")) {
+                for (Map.Entry<String, TenantState> e : states.entrySet()) {
+                    long head;
+                    synchronized (e.getValue()) {
+                        if (!e.getValue().dirty()) {
+                            continue;
+                        }
+                        head = e.getValue().head;
+                    }
+                    s.setString(1, e.getKey());
+                    s.setLong(2, head);
+                    try (ResultSet rs = s.executeQuery()) {
+                        if (!rs.next()) {
+                            out.add(e.getKey());
+                        }
+                    }
+                }
+            } catch (SQLException e) {
+                throw new StoreException(e);
+            }
+            return out;
         });
+    }
+
+    private static boolean isDirty(TenantState s) {
+        synchronized (s) {
+            return s.dirty();
+        }
     }
 
     /**

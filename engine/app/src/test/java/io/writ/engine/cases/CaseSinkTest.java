@@ -18,6 +18,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.sql.Connection;
+import io.micronaut.transaction.TransactionOperations;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -135,6 +137,15 @@ class CaseSinkTest {
                 violation("spam", "review", "high", "sub-b", "")))));
         assertThat(only(ctx, t, "spam").version()).isEqualTo(2);
         assertThat(load(ctx, after.id()).evidence()).hasSize(3);
+        // which the sink finds out with one read, before it locks or writes anything
+        CaseStore store = ctx.getBean(CaseStore.class);
+        @SuppressWarnings("unchecked")
+        TransactionOperations<Connection> tx = ctx.getBean(TransactionOperations.class);
+        List<String> held = List.of(CaseSink.digest(io.writ.rego.value.Json.parse(violation("spam", "enforce", "medium", "sub-c", ""))),
+                CaseSink.digest(io.writ.rego.value.Json.parse(violation("spam", "review", "high", "sub-b", ""))));
+        assertThat((boolean) tx.executeRead(st -> store.openCaseHoldsAll(t, "spam", held))).isTrue();
+        assertThat((boolean) tx.executeRead(st -> store.openCaseHoldsAll(t, "spam", List.of(held.get(0), "not-held")))).isFalse();
+        assertThat((boolean) tx.executeRead(st -> store.openCaseHoldsAll(t, "cryptomining", held))).isFalse();
     }
 
     @ParameterizedTest

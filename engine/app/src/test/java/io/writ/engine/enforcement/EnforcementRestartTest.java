@@ -34,8 +34,7 @@ class EnforcementRestartTest {
         props.put(ServeCommand.SECRET_PROPERTY, LocalSecret.loadOrCreate(dataDir));
         props.put("micronaut.server.port", -1);
         props.put("writ.policy.bundle", "classpath:test-bundle");
-        props.put("datasources.default.url", "jdbc:h2:file:" + dataDir.resolve("writ").toAbsolutePath()
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0");
+        props.put("datasources.default.url", ServeCommand.h2FileUrl(dataDir));
         props.put("writ.connectors.fake.state-file", dataDir.resolve("provider.json").toString());
         props.put("writ.enforcement.default-connector", "fake");
         props.put("writ.enforcement.poll-interval", "PT0.2S");

@@ -61,7 +61,7 @@ class IngestStoreTest {
         props.put("writ.test.recording-sink", "true");
         props.put("writ.test.slow-engine", "true");
         props.put("writ.evaluation.threads", 4);
-        props.put("writ.dossier.snapshot-after", 3); // snapshots often, so that reads fold on top of them
+        props.put("writ.dossier.checkpoint-interval", "0s"); // tests checkpoint when they say so
         props.put("writ.evaluation.retry-backoff", "20ms");
         props.put("writ.evaluation.retry-attempts", 2);
         ApplicationContext started = ApplicationContext.run(props, "test");
@@ -79,39 +79,24 @@ class IngestStoreTest {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"h2", "postgres"})
-    void twoServiceInstancesOnOneDatabaseNeverLoseOrDuplicateAVersion(String db) throws Exception {
+    @org.junit.jupiter.api.Test
+    void aSecondInstanceOnTheSameDatabaseRefusesToStart() {
         String name = "i" + UUID.randomUUID().toString().replace("-", "");
-        Map<String, Object> database = db.equals("h2") ? Databases.h2(name) : Databases.postgres(name);
+        Map<String, Object> database = Databases.postgres(name);
         start(database);
-        try (ApplicationContext other = start(database)) {
-            List<IngestService> instances = List.of(ctx.getBean(IngestService.class), other.getBean(IngestService.class));
-            ExecutorService pool = Executors.newFixedThreadPool(2);
-            List<Future<?>> fs = new ArrayList<>();
-            int rounds = 15;
-            for (IngestService ingest : instances) {
-                fs.add(pool.submit(() -> {
-                    for (int i = 0; i < rounds; i++) {
-                        // both instances write the same tenants, new ones included, in every round
-                        String json = "[" + population("shared-" + i, 1).substring(1, population("shared-" + i, 1).length() - 1)
-                                + "," + population("both", 1).substring(1, population("both", 1).length() - 1) + "]";
-                        ingest.accept(signals(json), Dossier.sha256(json + UUID.randomUUID()), "pipeline-a", null);
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> f : fs) {
-                f.get(); // no batch failed: conflicts between the instances were retried
-            }
-            pool.shutdown();
-            DossierStore dossiers = ctx.getBean(DossierStore.class);
-            assertThat(dossiers.latest("both").orElseThrow().version()).isEqualTo(2L * rounds);
-            for (int i = 0; i < rounds; i++) {
-                assertThat(dossiers.latest("shared-" + i).orElseThrow().version()).isEqualTo(2);
-            }
-            assertThat(ctx.getBean(IngestService.class).batchCount()).isEqualTo(2L * rounds);
+        accept(population("owned", 1), null);
+        Throwable refused = org.assertj.core.api.Assertions.catchThrowable(() -> start(database).close());
+        assertThat(refused).isNotNull();
+        assertThat(rootCause(refused)).hasMessageContaining("another Writ instance is running on this database");
+        // the first instance goes on as if nothing happened
+        assertThat(accept(population("owned", 2), null).responseJson()).contains("\"dossier_version\":2");
+    }
+
+    private static Throwable rootCause(Throwable t) {
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
         }
+        return t;
     }
 
     static List<Value> signals(String json) {
@@ -265,9 +250,8 @@ class IngestStoreTest {
 
     @ParameterizedTest
     @CsvSource({"h2, 2000", "h2, 0", "postgres, 2000", "postgres, 0"})
-    void aVersionAssembledOnASnapshotOrARememberedVersionIsTheFoldOfAllItsSignals(String db, int cacheSize)
-            throws Exception {
-        // cache-size 0: every read starts from the stored snapshot; otherwise from the version the store remembers
+    void aVersionAssembledOnASnapshotOrInMemoryIsTheFoldOfAllItsSignals(String db, int cacheSize) {
+        // cache-size 0: a checkpoint forgets the tenant, and the next batch builds on the stored snapshot
         start(db, Map.of("writ.dossier.cache-size", cacheSize));
         List<String> batches = List.of(
                 "[{\"type\": \"tenant\", \"tenant_id\": \"f\", \"segment\": \"telecom\"}]",
@@ -282,10 +266,9 @@ class IngestStoreTest {
             accept(batches.get(i), null);
             signals(batches.get(i)).forEach(v -> all.add((ObjectValue) v));
             if (i == 2) {
-                // the decision of version 3 folds 3 signals and stores its snapshot; 4 to 6 are folded on top of it
-                assertThat(ctx.getBean(EvaluationScheduler.class).awaitIdle(Duration.ofSeconds(20))).isTrue();
-                assertThat(ctx.getBean(DecisionStore.class).latest("f").orElseThrow().dossierVersion()).isEqualTo(3);
+                assertThat(dossiers.checkpoint(true)).isEqualTo(1);
                 assertThat(column("SELECT dossier_version FROM dossier WHERE tenant_id = ?", "f")).containsExactly("3");
+                assertThat(column("SELECT dossier_version FROM tenant_head WHERE tenant_id = ?", "f")).containsExactly("3");
             }
         }
         Dossier latest = dossiers.latest("f").orElseThrow();
@@ -293,6 +276,90 @@ class IngestStoreTest {
         assertThat(latest.json()).isEqualTo(DossierMerger.merge(null, "f", all).toJsonString());
         assertThat(latest.json()).contains("\"state\":\"disabled\"").contains("\"segment\":\"ngo\"");
         assertThat(((ArrayValue) latest.value().get("population")).size()).as("a resent entry is kept once").isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void aRestartReadsBackFromTheLogWhatNoCheckpointHolds(String db) {
+        start(db);
+        DossierStore dossiers = ctx.getBean(DossierStore.class);
+        for (int i = 1; i <= 3; i++) {
+            accept(population("r1", i), null);
+        }
+        accept(population("r2", 1), null);
+        assertThat(dossiers.checkpoint(true)).isEqualTo(2);
+        String firstAfter = column("SELECT MAX(seq) + 1 FROM signal_batch").get(0);
+        accept(population("r1", 4), null);
+        accept("[{\"type\": \"tenant\", \"tenant_id\": \"r3\", \"segment\": \"ngo\"}, "
+                + population("r1", 5).substring(1), null);
+        assertThat(dossiers.checkpoint(false)).as("nothing has waited 10 s").isZero();
+        assertThat(column("SELECT replay_from FROM signal_checkpoint")).as("a restart reads from the first batch since")
+                .containsExactly(firstAfter);
+        Map<String, Dossier> before = new HashMap<>();
+        for (String t : List.of("r1", "r2", "r3")) {
+            before.put(t, dossiers.latest(t).orElseThrow());
+        }
+        assertThat(before.get("r1").version()).isEqualTo(5);
+
+        dossiers.recover(); // what a crash leaves: the database, nothing from memory
+        for (String t : List.of("r1", "r2", "r3")) {
+            Dossier after = dossiers.latest(t).orElseThrow();
+            assertThat(after.version()).isEqualTo(before.get(t).version());
+            assertThat(after.json()).isEqualTo(before.get(t).json());
+            assertThat(after.sha256()).isEqualTo(before.get(t).sha256());
+        }
+        assertThat(column("SELECT COUNT(*) FROM dossier")).as("recovering writes no snapshot").containsExactly("2");
+        assertThat(accept(population("r1", 6), null).responseJson()).contains("\"dossier_version\":6");
+        assertThat(ctx.getBean(IngestService.class).batchCount()).isEqualTo(7);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void aLogWithAMissingVersionStopsTheStartInsteadOfServingAShortDossier(String db) {
+        start(db);
+        accept(population("gap", 1), null);
+        accept(population("gap", 2), null);
+        execute("UPDATE signal_batch SET seq = NULL WHERE seq = (SELECT MIN(seq) FROM signal_batch)");
+        assertThat(catchThrowableOfType(IllegalStateException.class, () -> ctx.getBean(DossierStore.class).recover()))
+                .hasMessageContaining("lacks versions 1 to 1 of tenant gap");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void signalRowsThatV6LeftAreFoldedIntoSnapshotsAtTheFirstStart(String db) {
+        start(db);
+        accept(population("old", 1), null); // version 1, checkpointed: a V6 snapshot
+        DossierStore dossiers = ctx.getBean(DossierStore.class);
+        dossiers.checkpoint(true);
+        String batch = column("SELECT batch_id FROM signal_batch").get(0);
+        // what V6 wrote for versions 2 and 3: signal rows and a moved head, no snapshot, no signal-log row
+        execute("INSERT INTO tenant_signal VALUES ('old', 2, 0, '" + batch + "', "
+                + "'{\"distinct_subjects\":2,\"subscription\":\"s2\",\"tenant_id\":\"old\",\"type\":\"population\"}')");
+        execute("INSERT INTO tenant_signal VALUES ('old', 3, 0, '" + batch + "', "
+                + "'{\"segment\":\"ngo\",\"tenant_id\":\"old\",\"type\":\"tenant\"}')");
+        execute("UPDATE tenant_head SET dossier_version = 3 WHERE tenant_id = 'old'");
+        execute("UPDATE signal_checkpoint SET replay_from = NULL");
+
+        dossiers.recover();
+        Dossier old = dossiers.latest("old").orElseThrow();
+        assertThat(old.version()).isEqualTo(3);
+        assertThat(old.json()).contains("\"segment\":\"ngo\"").contains("\"distinct_subjects\":2")
+                .contains("\"distinct_subjects\":1");
+        assertThat(column("SELECT dossier_version FROM dossier WHERE tenant_id = ? ORDER BY dossier_version", "old"))
+                .containsExactly("1", "3");
+        assertThat(accept(population("old", 4), null).responseJson()).contains("\"dossier_version\":4");
+    }
+
+    @SuppressWarnings("unchecked")
+    private void execute(String sql) {
+        TransactionOperations<Connection> tx = ctx.getBean(TransactionOperations.class);
+        tx.executeWrite(status -> {
+            try (PreparedStatement s = status.getConnection().prepareStatement(sql)) {
+                return s.executeUpdate();
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     /** The first column of a query's rows, as text. */
@@ -329,7 +396,9 @@ class IngestStoreTest {
             int base = t * perThread;
             fs.add(pool.submit(() -> {
                 for (int i = 0; i < perThread; i++) {
-                    accept(population("busy", base + i + 1), null);
+                    // each batch its own subscription's estimate: a series of its own, so every one stays in the dossier
+                    String estimate = population("busy", base + i + 1).replace("\"s1\"", "\"s" + (base + i) + "\"");
+                    accept(estimate, null);
                     accept(population("calm-" + base, 1), null);
                 }
                 return null;

@@ -10,6 +10,9 @@ import io.writ.engine.cli.Writ;
 import io.writ.engine.evaluation.EvaluationScheduler;
 import io.writ.engine.security.Tokens;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -50,6 +53,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class LoadDriver {
     private static final String SECRET = "load-secret-load-secret-load-secret-0001";
     private static final int BATCH = 100;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private LoadDriver() {
     }
@@ -71,8 +75,7 @@ public final class LoadDriver {
             props.put("datasources.default.username", "postgres");
             props.put("datasources.default.password", "");
         } else {
-            props.put("datasources.default.url", "jdbc:h2:file:" + dir + "/writ;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
-                    + "DEFAULT_NULL_ORDERING=HIGH");
+            props.put("datasources.default.url", ServeCommand.h2FileUrl(dir));
         }
         props.put(ServeCommand.SECRET_PROPERTY, SECRET);
         props.put("micronaut.server.port", -1);
@@ -141,7 +144,15 @@ public final class LoadDriver {
         }
     }
 
-    /** 100 signals over random tenants: mostly usage and classifications, some population and subscriptions. */
+    /**
+     * 100 signals over random tenants: mostly usage, classifications and population estimates, some subscriptions.
+     * Each tenant has a bounded set of series, as a pipeline's tenant does — 3 subscriptions, daily storage figures
+     * for 30 days, two classifier sources, two population sources — and each signal sends a new figure for one of
+     * them, which replaces the series' previous figure (DossierMerger): a dossier grows to about 100 entries
+     * (15 KB) and stays there, instead of growing for as long as the run lasts. One tenant in 50 estimates the
+     * population it watches in the hundreds of thousands and crosses the test policy's threshold (a case is opened
+     * and evidence added); the others' estimates stay in the hundreds, as most tenants' do.
+     */
     private static String batch(int tenants) {
         ThreadLocalRandom r = ThreadLocalRandom.current();
         StringBuilder b = new StringBuilder(BATCH * 200).append('[');
@@ -149,18 +160,22 @@ public final class LoadDriver {
             if (i > 0) {
                 b.append(',');
             }
-            String t = "tnt-" + r.nextInt(tenants);
+            int tenant = r.nextInt(tenants);
+            String t = "tnt-" + tenant;
             String sub = "sub-" + r.nextInt(3);
+            int day = 1 + r.nextInt(30);
+            String source = r.nextBoolean() ? "a" : "b";
             switch (r.nextInt(4)) {
                 case 0 -> b.append("{\"type\":\"usage\",\"tenant_id\":\"").append(t).append("\",\"subscription\":\"").append(sub)
                         .append("\",\"service\":\"storage\",\"metric\":\"stored_bytes\",\"value\":").append(r.nextLong(1L << 50))
-                        .append(",\"period\":{\"start\":\"2025-07-01T00:00:00Z\",\"end\":\"2025-07-31T00:00:00Z\"}}");
+                        .append(",\"period\":{\"start\":\"2025-07-").append(String.format("%02d", day))
+                        .append("T00:00:00Z\",\"end\":\"2025-07-").append(String.format("%02d", day + 1)).append("T00:00:00Z\"}}");
                 case 1 -> b.append("{\"type\":\"classification\",\"tenant_id\":\"").append(t).append("\",\"subscription\":\"")
-                        .append(sub).append("\",\"category\":\"intercepted-communications\",\"confidence\":0.")
-                        .append(r.nextInt(10)).append('}');
+                        .append(sub).append("\",\"category\":\"intercepted-communications\",\"source\":\"classifier-")
+                        .append(source).append("\",\"confidence\":0.").append(r.nextInt(10)).append('}');
                 case 2 -> b.append("{\"type\":\"population\",\"tenant_id\":\"").append(t).append("\",\"subscription\":\"")
-                        .append(sub).append("\",\"distinct_subjects\":").append(r.nextInt(1000) * 100)
-                        .append(",\"relationship\":\"third-party\"}");
+                        .append(sub).append("\",\"distinct_subjects\":").append(r.nextInt(1000) * (tenant % 50 == 0 ? 100 : 1))
+                        .append(",\"relationship\":\"third-party\",\"source\":\"estimate-").append(source).append("\"}");
                 default -> b.append("{\"type\":\"subscription\",\"tenant_id\":\"").append(t).append("\",\"id\":\"").append(sub)
                         .append("\",\"state\":\"active\",\"services\":[\"storage\"]}");
             }
@@ -173,22 +188,47 @@ public final class LoadDriver {
     private static long[] lags(ApplicationContext ctx) {
         TransactionOperations<Connection> tx = ctx.getBean(TransactionOperations.class);
         return tx.executeRead(status -> {
-            try (PreparedStatement s = status.getConnection().prepareStatement(
-                    "SELECT b.received_at, (SELECT MIN(x.decided_at) FROM decision x WHERE x.tenant_id = v.tenant_id "
-                            + "AND x.dossier_version >= v.dossier_version) FROM (SELECT DISTINCT tenant_id, dossier_version, "
-                            + "batch_id FROM tenant_signal) v JOIN signal_batch b ON b.batch_id = v.batch_id");
+            Connection c = status.getConnection();
+            // tenant -> decisions as (version, decided at), in version order: the first at or above a version is the earliest
+            Map<String, List<long[]>> decided = new HashMap<>();
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT tenant_id, dossier_version, decided_at FROM decision ORDER BY tenant_id, dossier_version");
                  ResultSet rs = s.executeQuery()) {
-                List<Long> out = new ArrayList<>();
                 while (rs.next()) {
-                    OffsetDateTime created = rs.getObject(1, OffsetDateTime.class);
-                    OffsetDateTime decided = rs.getObject(2, OffsetDateTime.class);
-                    out.add(decided == null ? Long.MAX_VALUE : Duration.between(created, decided).toNanos());
+                    decided.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new long[] {rs.getLong(2),
+                            nanos(rs.getObject(3, OffsetDateTime.class))});
                 }
-                return out.stream().mapToLong(Long::longValue).sorted().toArray();
             } catch (SQLException e) {
                 throw new IllegalStateException(e);
             }
+            List<Long> out = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT received_at, response_json FROM signal_batch");
+                 ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    long received = nanos(rs.getObject(1, OffsetDateTime.class));
+                    JsonNode receipt = JSON.readTree(rs.getString(2));
+                    for (JsonNode tv : receipt.get("tenants")) {
+                        long version = tv.get("dossier_version").asLong();
+                        List<long[]> ds = decided.getOrDefault(tv.get("tenant_id").asText(), List.of());
+                        long lag = Long.MAX_VALUE;
+                        for (long[] d : ds) {
+                            if (d[0] >= version) {
+                                lag = d[1] - received;
+                                break;
+                            }
+                        }
+                        out.add(lag);
+                    }
+                }
+            } catch (SQLException | java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+            return out.stream().mapToLong(Long::longValue).sorted().toArray();
         });
+    }
+
+    private static long nanos(OffsetDateTime t) {
+        return t.toEpochSecond() * 1_000_000_000L + t.getNano();
     }
 
     @SuppressWarnings("unchecked")

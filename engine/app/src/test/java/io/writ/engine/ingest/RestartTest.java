@@ -47,8 +47,7 @@ class RestartTest {
         props.put("writ.policy.bundle", bundle);
         // the file URL the embedded default uses, given explicitly: application.yml's nested placeholder
         // (${WRIT_DB_URL:`...${writ.data-dir}...`}) does not resolve in Micronaut 4.10
-        props.put("datasources.default.url", "jdbc:h2:file:" + dataDir + "/writ;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
-                + "DEFAULT_NULL_ORDERING=HIGH");
+        props.put("datasources.default.url", ServeCommand.h2FileUrl(dataDir));
         // no environment deduction: under JUnit Micronaut would add "test", whose configuration is in-memory H2
         return Micronaut.build(new String[0]).mainClass(Writ.class).deduceEnvironment(false).properties(props).start();
     }
