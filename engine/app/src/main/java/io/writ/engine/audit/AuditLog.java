@@ -1,13 +1,12 @@
 package io.writ.engine.audit;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.transaction.TransactionDefinition;
 import io.micronaut.transaction.TransactionOperations;
 import io.micronaut.transaction.annotation.Transactional;
 import io.micronaut.transaction.support.TransactionSynchronization;
+import io.writ.rego.value.ArrayValue;
 import io.writ.rego.value.ObjectValue;
 import io.writ.rego.value.StringValue;
 import jakarta.annotation.PreDestroy;
@@ -84,7 +83,7 @@ public class AuditLog implements AutoCloseable {
     }
 
     /** An entry masked and in its canonical form, ready to append: the work of an append that needs no database. */
-    public record Prepared(String kind, String tenant, String caseId, Instant at, String json) {
+    public record Prepared(String kind, String tenant, String caseId, Instant at, String json, byte[] leafHash) {
     }
 
     /**
@@ -101,16 +100,19 @@ public class AuditLog implements AutoCloseable {
         }
         Instant at = Instant.now().truncatedTo(ChronoUnit.MICROS);
         ObjectValue entry = body.toBuilder().put("kind", StringValue.of(kind)).put("logged_at", StringValue.of(at.toString())).build();
-        EntryMask.Masked m = mask.mask(entry, (ObjectNode) entry.toJson());
-        ArrayNode erased = m.entry().putArray("masked");
-        m.erased().forEach(erased::add);
-        return new Prepared(kind, text(body, "tenant"), text(body, "case"), at, Jcs.canonicalize(m.entry()));
+        EntryMask.MaskedValue m = mask.mask(entry);
+        ObjectValue masked = m.entry().toBuilder()
+                .put("masked", ArrayValue.wrap(m.erased().stream().map(StringValue::of).toArray(io.writ.rego.value.Value[]::new))).build();
+        String json = Jcs.canonicalize(masked);
+        // hashed here too, on the caller's thread: the sequencer then reads hashes, never the entries' texts
+        return new Prepared(kind, text(body, "tenant"), text(body, "case"), at, json,
+                Merkle.leafHash(json.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** Appends a prepared entry in the caller's transaction, which must exist. */
     @Transactional(propagation = TransactionDefinition.Propagation.MANDATORY)
     public void append(Prepared p) {
-        store.enqueue(p.kind(), p.tenant(), p.caseId(), p.at(), p.json());
+        store.enqueue(p.kind(), p.tenant(), p.caseId(), p.at(), p.json(), p.leafHash());
         tx.findTransactionStatus().ifPresent(status -> status.registerSynchronization(new TransactionSynchronization() {
             @Override
             public void afterCommit() {
@@ -221,14 +223,15 @@ public class AuditLog implements AutoCloseable {
                     next[0] = f;
                     return 0;
                 }
-                List<LogEntry> leaves = new ArrayList<>(queued.size());
+                long first = f.size();
                 List<AuditStore.Node> nodes = new ArrayList<>(queued.size() * 2);
                 for (AuditStore.Queued q : queued) {
-                    leaves.add(new LogEntry(f.size(), q.kind(), q.tenant(), q.caseId(), q.loggedAt(), q.json()));
-                    f.append(Merkle.leafHash(q.json().getBytes(StandardCharsets.UTF_8)), nodes);
+                    // entries written before V8 carry no hash: their text is read and hashed here
+                    f.append(q.leafHash() != null ? q.leafHash() : Merkle.leafHash(q.json().getBytes(StandardCharsets.UTF_8)),
+                            nodes);
                 }
                 Checkpoint head = new Checkpoint(origin, f.size(), f.root());
-                store.append(leaves, queued, nodes, new SignedCheckpoint(head.size(), head.root(), head.sign(key)),
+                store.append(first, queued, nodes, new SignedCheckpoint(head.size(), head.root(), head.sign(key)),
                         Instant.now());
                 next[0] = f;
                 written.addAll(nodes);

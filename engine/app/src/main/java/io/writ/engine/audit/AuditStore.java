@@ -18,13 +18,17 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The audit tables (V4__audit_log.sql) through plain JDBC on Micronaut's transaction-aware data source: every
- * call runs on the connection of the surrounding transaction. The only statements on the log tables are INSERT
- * and SELECT; the queue is the one table rows leave.
+ * The audit tables (V4__audit_log.sql, V8__audit_entries_written_once.sql) through plain JDBC on Micronaut's
+ * transaction-aware data source: every call runs on the connection of the surrounding transaction. The only
+ * statements on the log tables are INSERT and SELECT; audit_pending, the list of entries waiting for a leaf index,
+ * is the one table rows leave. An entry's text is written once, into audit_entry; its leaf names it.
  */
 @Singleton
 class AuditStore {
-    private static final String LEAF_COLUMNS = "leaf_index, entry_kind, tenant_id, case_id, logged_at, entry_json";
+    /** A leaf and its entry's text (kept in the leaf itself by leaves sequenced before V8). */
+    private static final String LEAF_COLUMNS = "l.leaf_index, l.entry_kind, l.tenant_id, l.case_id, l.logged_at, "
+            + "COALESCE(l.entry_json, e.entry_json)";
+    private static final String LEAVES = " FROM audit_leaf l LEFT JOIN audit_entry e ON e.seq = l.queue_seq";
 
     private final DataSource dataSource;
 
@@ -32,48 +36,71 @@ class AuditStore {
         this.dataSource = dataSource;
     }
 
-    /** An entry waiting for its leaf index. */
-    record Queued(long seq, String kind, @Nullable String tenant, @Nullable String caseId, Instant loggedAt, String json) {
+    /**
+     * An entry waiting for its leaf index, with its leaf hash ({@code json} is only read for entries written before
+     * V8, which have no stored hash).
+     */
+    record Queued(long seq, String kind, @Nullable String tenant, @Nullable String caseId, Instant loggedAt,
+                  byte @Nullable [] leafHash, @Nullable String json) {
     }
 
     /** A node hash to write. */
     record Node(int level, long index, byte[] hash) {
     }
 
-    void enqueue(String kind, @Nullable String tenant, @Nullable String caseId, Instant at, String json) {
-        try (PreparedStatement ps = connection().prepareStatement("INSERT INTO audit_queue (entry_kind, tenant_id, case_id, "
-                + "logged_at, entry_json) VALUES (?, ?, ?, ?, ?)")) {
-            ps.setString(1, kind);
-            ps.setString(2, tenant);
-            ps.setString(3, caseId);
-            ps.setObject(4, time(at));
-            ps.setString(5, json);
-            ps.executeUpdate();
+    /** Writes the entry and puts it on the list of entries waiting for a leaf index. */
+    void enqueue(String kind, @Nullable String tenant, @Nullable String caseId, Instant at, String json, byte[] leafHash) {
+        try {
+            Connection c = connection();
+            long seq;
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit_entry (entry_kind, tenant_id, case_id, "
+                    + "logged_at, entry_json, leaf_hash) VALUES (?, ?, ?, ?, ?, ?)", new String[] {"seq"})) {
+                ps.setString(1, kind);
+                ps.setString(2, tenant);
+                ps.setString(3, caseId);
+                ps.setObject(4, time(at));
+                ps.setString(5, json);
+                ps.setBytes(6, leafHash);
+                ps.executeUpdate();
+                try (ResultSet keys = ps.getGeneratedKeys()) {
+                    keys.next();
+                    seq = keys.getLong(1);
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit_pending (entry_seq) VALUES (?)")) {
+                ps.setLong(1, seq);
+                ps.executeUpdate();
+            }
         } catch (SQLException e) {
             throw failure("cannot write the audit entry", e);
         }
     }
 
     List<Queued> queued(int limit) {
-        return many("SELECT seq, entry_kind, tenant_id, case_id, logged_at, entry_json FROM audit_queue ORDER BY seq LIMIT " + limit,
-                rs -> new Queued(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), instant(rs, 5), rs.getString(6)));
+        return many("SELECT e.seq, e.entry_kind, e.tenant_id, e.case_id, e.logged_at, e.leaf_hash, "
+                        + "CASE WHEN e.leaf_hash IS NULL THEN e.entry_json END FROM audit_pending p "
+                        + "JOIN audit_entry e ON e.seq = p.entry_seq ORDER BY p.entry_seq LIMIT " + limit,
+                rs -> new Queued(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), instant(rs, 5),
+                        rs.getBytes(6), rs.getString(7)));
     }
 
-    /** Moves sequenced entries into the log: their leaves and new nodes inserted, their queue rows gone. */
-    void append(List<LogEntry> leaves, List<Queued> from, List<Node> nodes, SignedCheckpoint checkpoint, Instant signedAt) {
+    /**
+     * Makes waiting entries leaves, in order from {@code firstIndex}: their leaf rows (naming the entries) and new
+     * nodes inserted, the checkpoint written, and they leave the waiting list.
+     */
+    void append(long firstIndex, List<Queued> from, List<Node> nodes, SignedCheckpoint checkpoint, Instant signedAt) {
         try {
             Connection c = connection();
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit_leaf (leaf_index, queue_seq, entry_kind, tenant_id, "
-                    + "case_id, logged_at, entry_json) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-                for (int i = 0; i < leaves.size(); i++) {
-                    LogEntry l = leaves.get(i);
-                    ps.setLong(1, l.index());
-                    ps.setLong(2, from.get(i).seq());
-                    ps.setString(3, l.kind());
-                    ps.setString(4, l.tenant());
-                    ps.setString(5, l.caseId());
-                    ps.setObject(6, time(l.loggedAt()));
-                    ps.setString(7, l.json());
+                    + "case_id, logged_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+                for (int i = 0; i < from.size(); i++) {
+                    Queued q = from.get(i);
+                    ps.setLong(1, firstIndex + i);
+                    ps.setLong(2, q.seq());
+                    ps.setString(3, q.kind());
+                    ps.setString(4, q.tenant());
+                    ps.setString(5, q.caseId());
+                    ps.setObject(6, time(q.loggedAt()));
                     ps.addBatch();
                 }
                 ps.executeBatch();
@@ -88,7 +115,7 @@ class AuditStore {
                 ps.executeBatch();
             }
             insertCheckpoint(checkpoint, signedAt);
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM audit_queue WHERE seq = ?")) {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM audit_pending WHERE entry_seq = ?")) {
                 for (Queued q : from) {
                     ps.setLong(1, q.seq());
                     ps.addBatch();
@@ -189,41 +216,41 @@ class AuditStore {
     }
 
     Optional<LogEntry> leaf(long index) {
-        return many("SELECT " + LEAF_COLUMNS + " FROM audit_leaf WHERE leaf_index = ?", AuditStore::entry, index)
+        return many("SELECT " + LEAF_COLUMNS + LEAVES + " WHERE l.leaf_index = ?", AuditStore::entry, index)
                 .stream().findFirst();
     }
 
     /** Leaves in [from, to) in index order, at most {@code limit}. */
     List<LogEntry> range(long from, long to, int limit) {
-        return many("SELECT " + LEAF_COLUMNS + " FROM audit_leaf WHERE leaf_index >= ? AND leaf_index < ? ORDER BY leaf_index LIMIT "
+        return many("SELECT " + LEAF_COLUMNS + LEAVES + " WHERE l.leaf_index >= ? AND l.leaf_index < ? ORDER BY l.leaf_index LIMIT "
                 + limit, AuditStore::entry, from, to);
     }
 
     /** The audit view: leaves matching every given filter, after the cursor, in index order. */
     List<LogEntry> query(AuditQuery q, long below, int limit) {
-        StringBuilder sql = new StringBuilder("SELECT " + LEAF_COLUMNS + " FROM audit_leaf WHERE leaf_index > ? AND leaf_index < ?");
+        StringBuilder sql = new StringBuilder("SELECT " + LEAF_COLUMNS + LEAVES + " WHERE l.leaf_index > ? AND l.leaf_index < ?");
         List<Object> args = new ArrayList<>(List.of(q.after(), below));
         if (q.tenant() != null) {
-            sql.append(" AND tenant_id = ?");
+            sql.append(" AND l.tenant_id = ?");
             args.add(q.tenant());
         }
         if (q.caseId() != null) {
-            sql.append(" AND case_id = ?");
+            sql.append(" AND l.case_id = ?");
             args.add(q.caseId());
         }
         if (q.kind() != null) {
-            sql.append(" AND entry_kind = ?");
+            sql.append(" AND l.entry_kind = ?");
             args.add(q.kind());
         }
         if (q.since() != null) {
-            sql.append(" AND logged_at >= ?");
+            sql.append(" AND l.logged_at >= ?");
             args.add(time(q.since()));
         }
         if (q.until() != null) {
-            sql.append(" AND logged_at < ?");
+            sql.append(" AND l.logged_at < ?");
             args.add(time(q.until()));
         }
-        sql.append(" ORDER BY leaf_index LIMIT ").append(limit);
+        sql.append(" ORDER BY l.leaf_index LIMIT ").append(limit);
         return many(sql.toString(), AuditStore::entry, args.toArray());
     }
 

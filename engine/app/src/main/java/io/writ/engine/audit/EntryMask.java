@@ -1,12 +1,8 @@
 package io.writ.engine.audit;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import io.writ.engine.evaluation.PolicyEngine;
 import io.writ.rego.value.ArrayValue;
+import io.writ.rego.value.NullValue;
 import io.writ.rego.value.ObjectValue;
 import io.writ.rego.value.SetValue;
 import io.writ.rego.value.StringValue;
@@ -16,9 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeSet;
 
 /**
@@ -40,22 +34,6 @@ public class EntryMask {
 
     public EntryMask(PolicyEngine engine) {
         this.engine = engine;
-    }
-
-    /** An entry as it will be hashed, and the pointers erased from it, sorted. */
-    public record Masked(ObjectNode entry, List<String> erased) {
-    }
-
-    /** Masks {@code entry}, whose JSON form the caller hands over to be changed in place. */
-    public Masked mask(ObjectValue entry, ObjectNode json) {
-        TreeSet<String> erased = new TreeSet<>();
-        for (String pointer : policyPointers(entry)) {
-            if (erase(json, pointer)) {
-                erased.add(pointer);
-            }
-        }
-        reporters(json, "", erased);
-        return new Masked(json, List.copyOf(erased));
     }
 
     private List<String> policyPointers(ObjectValue entry) {
@@ -80,34 +58,143 @@ public class EntryMask {
         return out;
     }
 
-    /** Erases the member or element at an RFC 6901 pointer; false when nothing is there. */
-    static boolean erase(JsonNode root, String pointer) {
-        String[] tokens = pointer.substring(1).split("/", -1);
-        JsonNode parent = root;
-        for (int i = 0; i < tokens.length - 1 && parent != null; i++) {
-            parent = child(parent, unescape(tokens[i]));
-        }
-        String last = unescape(tokens[tokens.length - 1]);
-        if (parent instanceof ObjectNode o && o.has(last)) {
-            o.remove(last);
-            return true;
-        }
-        if (parent instanceof ArrayNode a && index(last) >= 0 && index(last) < a.size()) {
-            a.set(index(last), JsonNodeFactory.instance.nullNode());
-            return true;
-        }
-        return false;
+    /** An entry as it will be hashed, as a policy value, and the pointers erased from it, sorted. */
+    public record MaskedValue(ObjectValue entry, List<String> erased) {
     }
 
-    private static JsonNode child(JsonNode n, String token) {
-        if (n instanceof ObjectNode o) {
-            return o.get(token);
+    /**
+     * Masks {@code entry}: what is erased is rebuilt along its path, everything else is shared. A set counts as the
+     * array of its elements (its JSON form). Unpaired surrogates are replaced by {@link Jcs#canonicalize(Value)}.
+     */
+    public MaskedValue mask(ObjectValue entry) {
+        TreeSet<String> erased = new TreeSet<>();
+        Value out = entry;
+        for (String pointer : policyPointers(entry)) {
+            String[] tokens = pointer.substring(1).split("/", -1);
+            for (int i = 0; i < tokens.length; i++) {
+                tokens[i] = unescape(tokens[i]);
+            }
+            Value changed = erase(out, tokens, 0);
+            if (changed != null) {
+                out = changed;
+                erased.add(pointer);
+            }
         }
-        if (n instanceof ArrayNode a) {
-            int i = index(token);
-            return i >= 0 && i < a.size() ? a.get(i) : null;
+        out = reporters(out, new ArrayList<>(), erased);
+        return new MaskedValue((ObjectValue) out, List.copyOf(erased));
+    }
+
+    /** The value with the member or element at {@code tokens[i..]} erased, or null when nothing is there. */
+    private static Value erase(Value v, String[] tokens, int i) {
+        if (v instanceof SetValue set) {
+            v = ArrayValue.of(set.elements());
+        }
+        String token = tokens[i];
+        boolean last = i == tokens.length - 1;
+        if (v instanceof ObjectValue o) {
+            Value child = o.get(token);
+            if (child == null) {
+                return null;
+            }
+            ObjectValue.Builder b = ObjectValue.builder();
+            Value replaced = last ? null : erase(child, tokens, i + 1);
+            if (!last && replaced == null) {
+                return null;
+            }
+            for (int k = 0; k < o.size(); k++) {
+                boolean here = o.keyAt(k) instanceof StringValue s && s.value().equals(token);
+                if (!here) {
+                    b.put(o.keyAt(k), o.valueAt(k));
+                } else if (!last) {
+                    b.put(o.keyAt(k), replaced);
+                }
+            }
+            return b.build();
+        }
+        if (v instanceof ArrayValue a) {
+            int index = index(token);
+            if (index < 0 || index >= a.size()) {
+                return null;
+            }
+            Value replaced = last ? NullValue.INSTANCE : erase(a.get(index), tokens, i + 1);
+            if (replaced == null) {
+                return null;
+            }
+            Value[] items = a.items().toArray(Value[]::new);
+            items[index] = replaced;
+            return ArrayValue.wrap(items);
         }
         return null;
+    }
+
+    /** The value without any report's reporter (the same instance when there is none), noting each pointer erased. */
+    private static Value reporters(Value v, List<String> path, TreeSet<String> erased) {
+        if (v instanceof SetValue set) {
+            v = ArrayValue.of(set.elements());
+        }
+        if (v instanceof ObjectValue o) {
+            Value[] values = null;
+            for (int k = 0; k < o.size(); k++) {
+                Value child = o.valueAt(k);
+                String key = ObjectValue.keyText(o.keyAt(k));
+                path.add(escape(key));
+                Value masked = reporters(child, path, erased);
+                if (key.equals("reports") && masked instanceof ArrayValue reports) {
+                    masked = withoutReporters(reports, path, erased);
+                }
+                path.removeLast();
+                if (masked != child) {
+                    if (values == null) {
+                        values = o.values().toArray(Value[]::new);
+                    }
+                    values[k] = masked;
+                }
+            }
+            if (values == null) {
+                return o;
+            }
+            ObjectValue.Builder b = ObjectValue.builder();
+            for (int k = 0; k < o.size(); k++) {
+                b.put(o.keyAt(k), values[k]);
+            }
+            return b.build();
+        }
+        if (v instanceof ArrayValue a) {
+            Value[] items = null;
+            for (int i = 0; i < a.size(); i++) {
+                path.add(Integer.toString(i));
+                Value masked = reporters(a.get(i), path, erased);
+                path.removeLast();
+                if (masked != a.get(i)) {
+                    if (items == null) {
+                        items = a.items().toArray(Value[]::new);
+                    }
+                    items[i] = masked;
+                }
+            }
+            return items == null ? a : ArrayValue.wrap(items);
+        }
+        return v;
+    }
+
+    private static Value withoutReporters(ArrayValue reports, List<String> path, TreeSet<String> erased) {
+        Value[] items = null;
+        for (int i = 0; i < reports.size(); i++) {
+            if (reports.get(i) instanceof ObjectValue report && report.get("reporter") != null) {
+                if (items == null) {
+                    items = reports.items().toArray(Value[]::new);
+                }
+                ObjectValue.Builder b = ObjectValue.builder();
+                for (int k = 0; k < report.size(); k++) {
+                    if (!(report.keyAt(k) instanceof StringValue s && s.value().equals("reporter"))) {
+                        b.put(report.keyAt(k), report.valueAt(k));
+                    }
+                }
+                items[i] = b.build();
+                erased.add("/" + String.join("/", path) + "/" + i + "/reporter");
+            }
+        }
+        return items == null ? reports : ArrayValue.wrap(items);
     }
 
     private static int index(String token) {
@@ -124,48 +211,6 @@ public class EntryMask {
 
     private static String escape(String token) {
         return token.replace("~", "~0").replace("/", "~1");
-    }
-
-    /**
-     * Removes reporters of reports wherever they are, and replaces unpaired surrogates (which no UTF-8 leaf can
-     * hold) with U+FFFD on the way.
-     */
-    private static void reporters(JsonNode n, String at, TreeSet<String> erased) {
-        if (n instanceof ObjectNode o) {
-            if (o.get("reports") instanceof ArrayNode reports) {
-                for (int i = 0; i < reports.size(); i++) {
-                    if (reports.get(i) instanceof ObjectNode report && report.has("reporter")) {
-                        report.remove("reporter");
-                        erased.add(at + "/reports/" + i + "/reporter");
-                    }
-                }
-            }
-            List<String> renamed = new ArrayList<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                if (e.getValue() instanceof TextNode t && !isWellFormed(t.textValue())) {
-                    e.setValue(TextNode.valueOf(wellFormed(t.textValue())));
-                }
-                if (!isWellFormed(e.getKey())) {
-                    renamed.add(e.getKey());
-                }
-                reporters(e.getValue(), at + "/" + escape(e.getKey()), erased);
-            }
-            for (String key : renamed) {
-                o.set(wellFormed(key), o.remove(key));
-            }
-        } else if (n instanceof ArrayNode a) {
-            for (int i = 0; i < a.size(); i++) {
-                if (a.get(i) instanceof TextNode t && !isWellFormed(t.textValue())) {
-                    a.set(i, TextNode.valueOf(wellFormed(t.textValue())));
-                }
-                reporters(a.get(i), at + "/" + i, erased);
-            }
-        }
-    }
-
-    private static boolean isWellFormed(String s) {
-        return s.equals(wellFormed(s));
     }
 
     /** The string with each unpaired surrogate replaced by U+FFFD; the same instance when there is none. */

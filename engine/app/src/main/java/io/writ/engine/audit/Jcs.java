@@ -2,12 +2,21 @@ package io.writ.engine.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
+import io.writ.rego.value.ArrayValue;
+import io.writ.rego.value.BooleanValue;
 import io.writ.rego.value.Json;
+import io.writ.rego.value.NullValue;
+import io.writ.rego.value.NumberValue;
+import io.writ.rego.value.ObjectValue;
+import io.writ.rego.value.SetValue;
+import io.writ.rego.value.StringValue;
+import io.writ.rego.value.Value;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -31,6 +40,88 @@ public final class Jcs {
         StringBuilder out = new StringBuilder(4096);
         write(node, out);
         return out.toString();
+    }
+
+    /**
+     * The canonical text of a policy value, as {@link #canonicalize(JsonNode)} gives for its JSON form (a set is the
+     * array of its elements), without building that form; unpaired surrogates become U+FFFD, as {@link EntryMask}
+     * makes them before an entry is hashed. Throws {@link IllegalArgumentException} for an object key that is not a
+     * string and for numbers outside the double range.
+     */
+    public static String canonicalize(Value v) {
+        StringBuilder out = new StringBuilder(4096);
+        write(v, out);
+        return out.toString();
+    }
+
+    private static void write(Value v, StringBuilder out) {
+        switch (v) {
+            case ObjectValue o -> {
+                int n = o.size();
+                String[] keys = new String[n];
+                boolean resort = false;
+                for (int i = 0; i < n; i++) {
+                    if (!(o.keyAt(i) instanceof StringValue k)) {
+                        throw new IllegalArgumentException("not JSON: an object key that is a " + o.keyAt(i).typeName());
+                    }
+                    keys[i] = EntryMask.wellFormed(k.value());
+                    resort |= hasCharFromSurrogates(keys[i]);
+                }
+                Integer[] order = null;
+                if (resort) {
+                    // the engine orders keys by code point; UTF-16 order differs once a surrogate pair is involved
+                    order = new Integer[n];
+                    for (int i = 0; i < n; i++) {
+                        order[i] = i;
+                    }
+                    Arrays.sort(order, (a, b) -> keys[a].compareTo(keys[b]));
+                }
+                out.append('{');
+                for (int j = 0; j < n; j++) {
+                    int i = order == null ? j : order[j];
+                    if (j > 0) {
+                        out.append(',');
+                    }
+                    Json.appendQuoted(keys[i], out);
+                    out.append(':');
+                    write(o.valueAt(i), out);
+                }
+                out.append('}');
+            }
+            case ArrayValue a -> elements(a.items(), out);
+            case SetValue set -> elements(set.elements(), out);
+            case StringValue str -> Json.appendQuoted(EntryMask.wellFormed(str.value()), out);
+            case NumberValue num -> {
+                if (num.isLong() && Math.abs(num.longValue()) <= MAX_EXACT) {
+                    out.append(num.longValue());
+                } else {
+                    out.append(number(num.doubleValue()));
+                }
+            }
+            case BooleanValue b -> out.append(b.value() ? "true" : "false");
+            case NullValue ignored -> out.append("null");
+            default -> throw new IllegalArgumentException("not JSON: a " + v.typeName());
+        }
+    }
+
+    private static void elements(List<Value> items, StringBuilder out) {
+        out.append('[');
+        for (int i = 0; i < items.size(); i++) {
+            if (i > 0) {
+                out.append(',');
+            }
+            write(items.get(i), out);
+        }
+        out.append(']');
+    }
+
+    private static boolean hasCharFromSurrogates(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= '\uD800') {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void write(JsonNode n, StringBuilder out) {

@@ -8,7 +8,6 @@ import io.writ.engine.storage.GroupCommit;
 import io.writ.engine.tenants.Dossier;
 import io.writ.engine.tenants.DossierStore;
 import io.writ.engine.web.Problem;
-import io.writ.rego.value.ArrayValue;
 import io.writ.rego.value.ObjectValue;
 import io.writ.rego.value.StringValue;
 import io.writ.rego.value.Value;
@@ -92,13 +91,18 @@ public class IngestService {
      * @param idempotencyKey the caller's key, or null
      */
     public Outcome accept(List<Value> signals, String bodySha256, String caller, String idempotencyKey) {
+        return accept(signals, SignalValidator.texts(signals), bodySha256, caller, idempotencyKey);
+    }
+
+    /** As {@link #accept(List, String, String, String)}, with the signals' compact JSON ({@link SignalValidator#texts}). */
+    public Outcome accept(List<Value> signals, List<String> texts, String bodySha256, String caller, String idempotencyKey) {
         // TreeMap: the receipt lists the tenants in a fixed order
         Map<String, List<ObjectValue>> byTenant = new TreeMap<>();
         for (Value v : signals) {
             ObjectValue o = (ObjectValue) v;
             byTenant.computeIfAbsent(((StringValue) o.get("tenant_id")).value(), k -> new ArrayList<>()).add(o);
         }
-        Outcome outcome = writer.submit(new Request(signals, byTenant, bodySha256,
+        Outcome outcome = writer.submit(new Request(signals, texts, byTenant, bodySha256,
                 idempotencyKey == null ? null : new Key(caller, idempotencyKey)));
         if (!outcome.replayed()) {
             byTenant.keySet().forEach(scheduler::schedule);
@@ -112,7 +116,8 @@ public class IngestService {
     }
 
     /** A validated batch to store. */
-    private record Request(List<Value> signals, Map<String, List<ObjectValue>> byTenant, String bodySha256, Key key) {
+    private record Request(List<Value> signals, List<String> texts, Map<String, List<ObjectValue>> byTenant,
+                           String bodySha256, Key key) {
     }
 
     /** An idempotency key as its caller sent it, and the caller-scoped form the unique column holds. */
@@ -206,7 +211,7 @@ public class IngestService {
             s.setString(5, key == null ? null : key.key());
             s.setString(6, r.bodySha256());
             s.setInt(7, r.signals().size());
-            s.setString(8, ArrayValue.wrap(r.signals().toArray(Value[]::new)).toJsonString());
+            s.setString(8, "[" + String.join(",", r.texts()) + "]");
             s.setString(9, response);
             s.setObject(10, now);
             s.executeUpdate();

@@ -115,19 +115,33 @@ public final class SignalValidator {
 
     /** Every problem of every signal in the batch; empty when the batch is valid. */
     public static List<FieldError> validate(List<Value> signals) {
+        return validate(signals, texts(signals));
+    }
+
+    /** Each signal's compact JSON: what the signal log stores, and what the size limit applies to. */
+    public static List<String> texts(List<Value> signals) {
+        List<String> texts = new ArrayList<>(signals.size());
+        for (Value s : signals) {
+            texts.add(s.toJsonString());
+        }
+        return texts;
+    }
+
+    /** As {@link #validate(List)}, with the signals' {@link #texts} at hand. */
+    public static List<FieldError> validate(List<Value> signals, List<String> texts) {
         List<FieldError> errors = new ArrayList<>();
         for (int i = 0; i < signals.size(); i++) {
-            validate(signals.get(i), "/" + i, errors);
+            validate(signals.get(i), texts.get(i), "/" + i, errors);
         }
         return errors;
     }
 
-    private static void validate(Value signal, String at, List<FieldError> errors) {
+    private static void validate(Value signal, String text, String at, List<FieldError> errors) {
         if (!(signal instanceof ObjectValue o)) {
             errors.add(new FieldError(at, "a signal must be a JSON object, not " + signal.typeName()));
             return;
         }
-        int length = o.toJsonString().length();
+        int length = text.length();
         if (length > MAX_SIGNAL_CHARS) {
             errors.add(new FieldError(at, "is " + length + " characters of JSON; a signal holds metadata and is at most "
                     + MAX_SIGNAL_CHARS));

@@ -54,7 +54,8 @@ public class SignalsController {
                     + "(an array of signals) or " + NDJSON + ", not " + type.getName());
         }
         List<Value> signals = SignalParser.parse(body, ndjson);
-        List<SignalValidator.FieldError> errors = SignalValidator.validate(signals);
+        List<String> texts = SignalValidator.texts(signals);
+        List<SignalValidator.FieldError> errors = SignalValidator.validate(signals, texts);
         if (!errors.isEmpty()) {
             metrics.signalsRejected(signals.size());
             String first = errors.getFirst().pointer() + " " + errors.getFirst().detail();
@@ -63,7 +64,8 @@ public class SignalsController {
                             : "the batch has " + errors.size() + " invalid fields (first: " + first + "); nothing was stored")
                     .with("errors", errors.stream().map(SignalValidator.FieldError::toMember).toList());
         }
-        IngestService.Outcome outcome = ingest.accept(signals, Dossier.sha256(body), caller.getName(), idempotencyKey);
+        IngestService.Outcome outcome = ingest.accept(signals, texts, Dossier.sha256(body), caller.getName(),
+                idempotencyKey);
         if (!outcome.replayed()) {
             metrics.signalsAccepted(signals.size());
         }

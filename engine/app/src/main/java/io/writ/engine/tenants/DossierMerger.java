@@ -53,44 +53,44 @@ public final class DossierMerger {
         return merge(null, tenantId, List.of());
     }
 
-    /** The dossier after these signals (all of this tenant, in batch order); {@code current} may be null. */
+    /**
+     * The dossier after these signals (all of this tenant, in batch order); {@code current} may be null. Lists no
+     * signal touches are shared with {@code current}, not copied.
+     */
     public static ObjectValue merge(ObjectValue current, String tenantId, List<ObjectValue> signals) {
         Map<String, Value> tenant = new LinkedHashMap<>();
         Map<String, Value> rest = new LinkedHashMap<>();
-        Map<String, List<Value>> lists = new LinkedHashMap<>();
-        for (String l : LIST_ORDER) {
-            lists.put(l, new ArrayList<>());
-        }
+        Map<String, ArrayValue> before = new HashMap<>();
         if (current != null) {
             for (int i = 0; i < current.size(); i++) {
                 String k = ObjectValue.keyText(current.keyAt(i));
                 Value v = current.valueAt(i);
                 if (k.equals("tenant") && v instanceof ObjectValue t) {
                     putAll(tenant, t);
-                } else if (lists.containsKey(k) && v instanceof ArrayValue a) {
-                    lists.get(k).addAll(a.items());
+                } else if (LIST_ORDER.contains(k)) {
+                    if (v instanceof ArrayValue a) {
+                        before.put(k, a);
+                    }
                 } else {
                     rest.put(k, v); // whatever else a dossier holds is kept
                 }
             }
         }
         tenant.put("id", StringValue.of(tenantId));
-        Map<String, Set<Value>> seen = new LinkedHashMap<>();
-        Map<String, Map<List<Value>, Integer>> index = new LinkedHashMap<>();
+        Map<String, List<Value>> lists = new HashMap<>();
+        Map<String, Set<Value>> seen = new HashMap<>();
+        Map<String, Map<List<Value>, Integer>> index = new HashMap<>();
         for (ObjectValue s : signals) {
             String type = ((StringValue) s.get("type")).value();
-            Map<String, Value> entry = new LinkedHashMap<>();
-            putAll(entry, s);
-            entry.remove("type");
-            entry.remove("tenant_id");
+            ObjectValue value = entry(s);
             if (type.equals("tenant")) {
-                tenant.putAll(entry);
+                putAll(tenant, value);
                 tenant.put("id", StringValue.of(tenantId));
                 continue;
             }
             String list = LISTS.get(type);
-            List<Value> items = lists.get(list);
-            ObjectValue value = toObject(entry);
+            List<Value> items = lists.computeIfAbsent(list,
+                    l -> new ArrayList<>(before.getOrDefault(l, ArrayValue.EMPTY).items()));
             if (type.equals("subscription")) {
                 Value id = value.get("id");
                 items.removeIf(x -> x instanceof ObjectValue o && id.equals(o.get("id")));
@@ -114,8 +114,23 @@ public final class DossierMerger {
         }
         Map<String, Value> out = new LinkedHashMap<>(rest);
         out.put("tenant", toObject(tenant));
-        lists.forEach((k, v) -> out.put(k, ArrayValue.of(v)));
+        for (String l : LIST_ORDER) {
+            List<Value> changed = lists.get(l);
+            out.put(l, changed != null ? ArrayValue.of(changed) : before.getOrDefault(l, ArrayValue.EMPTY));
+        }
         return toObject(out);
+    }
+
+    /** A signal as a dossier entry: without its type and tenant. */
+    private static ObjectValue entry(ObjectValue signal) {
+        ObjectValue.Builder b = ObjectValue.builder();
+        for (int i = 0; i < signal.size(); i++) {
+            String k = ObjectValue.keyText(signal.keyAt(i));
+            if (!k.equals("type") && !k.equals("tenant_id")) {
+                b.put(signal.keyAt(i), signal.valueAt(i));
+            }
+        }
+        return b.build();
     }
 
     /** The series an entry belongs to: its values of the naming fields (null where absent). */

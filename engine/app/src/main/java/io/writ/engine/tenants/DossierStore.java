@@ -224,7 +224,9 @@ public class DossierStore {
                     : stored > 0 ? tx.executeRead(status -> readSnapshot(status.getConnection(), tenantId, stored, at)).value()
                     : null;
             ObjectValue folded = DossierMerger.merge(from, tenantId, todo);
-            String json = folded.toJsonString();
+            StringBuilder text = new StringBuilder(base != null ? base.dossier().json().length() + 4096 : 16384);
+            Json.append(folded, text);
+            String json = text.toString();
             a = new Assembled(new Dossier(tenantId, head, json, Dossier.sha256(json), at), folded, batchId);
         }
         synchronized (s) {

@@ -41,7 +41,8 @@ final class AuditFixtures {
     static List<String> leaves(ApplicationContext ctx) {
         return tx(ctx).executeRead(s -> {
             List<String> out = new ArrayList<>();
-            try (PreparedStatement ps = s.getConnection().prepareStatement("SELECT leaf_index, entry_json FROM audit_leaf ORDER BY leaf_index");
+            try (PreparedStatement ps = s.getConnection().prepareStatement("SELECT l.leaf_index, "
+                    + "COALESCE(l.entry_json, e.entry_json) FROM audit_leaf l LEFT JOIN audit_entry e ON e.seq = l.queue_seq ORDER BY l.leaf_index");
                  ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     if (rs.getLong(1) != out.size()) {

@@ -63,10 +63,12 @@ class AuditGrantsTest {
         }
         try (Connection writ = DriverManager.getConnection(url, "writ", ""); Statement s = writ.createStatement()) {
             assertThat(writ.getMetaData().getUserName()).isEqualTo("writ");
-            s.executeUpdate("INSERT INTO audit_queue (entry_kind, logged_at, entry_json) VALUES ('test.grants', now(), '{}')");
+            s.executeUpdate("INSERT INTO audit_entry (entry_kind, logged_at, entry_json) VALUES ('test.grants', now(), '{}')");
+            s.executeUpdate("INSERT INTO audit_pending (entry_seq) SELECT MAX(seq) FROM audit_entry");
             assertThat(s.executeQuery("SELECT COUNT(*) FROM audit_leaf").next()).isTrue();
-            s.executeUpdate("DELETE FROM audit_queue WHERE entry_kind = 'test.grants'");
+            s.executeUpdate("DELETE FROM audit_pending WHERE entry_seq = (SELECT MAX(seq) FROM audit_entry)");
             for (String forbidden : List.of("UPDATE audit_leaf SET entry_json = '{}'", "DELETE FROM audit_leaf",
+                    "UPDATE audit_entry SET entry_json = '{}'", "DELETE FROM audit_entry", "TRUNCATE audit_entry",
                     "UPDATE audit_node SET node_hash = node_hash", "DELETE FROM audit_node", "DELETE FROM audit_checkpoint",
                     "UPDATE audit_checkpoint SET note = ''", "TRUNCATE audit_leaf")) {
                 assertThatThrownBy(() -> s.executeUpdate(forbidden)).as(forbidden).isInstanceOf(SQLException.class)

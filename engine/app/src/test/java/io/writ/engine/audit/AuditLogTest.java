@@ -78,9 +78,34 @@ class AuditLogTest {
         assertThat(first).startsWith("{\"a\":[3,1e+21,\"\u00e9\"],\"kind\":\"test.entry\",\"logged_at\":\"")
                 .endsWith("\",\"masked\":[],\"tenant\":\"t-1\",\"z\":1.5}");
         assertThat(leaves.get((int) before + 1)).startsWith("{\"case\":\"c-1\",\"kind\":\"test.entry\"").contains("\"n\":0");
-        assertThat(count(ctx, "SELECT COUNT(*) FROM audit_queue")).isZero();
+        assertThat(count(ctx, "SELECT COUNT(*) FROM audit_pending")).isZero();
         assertThat(count(ctx, "SELECT COUNT(*) FROM audit_leaf WHERE tenant_id = 't-1' AND entry_kind = 'test.entry'")).isEqualTo(1);
         assertThat(count(ctx, "SELECT COUNT(*) FROM audit_leaf WHERE case_id = 'c-1'")).isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void aLeafSequencedBeforeV8KeepsItsOwnTextAndReadsTheSame(String db) throws Exception {
+        ApplicationContext ctx = ctx(db);
+        append(ctx, "test.old-leaf", "{\"n\": 7}");
+        Checkpoint cp = checkedCheckpoint(ctx);
+        long index = cp.size() - 1;
+        AuditReader reader = ctx.getBean(AuditReader.class);
+        String text = reader.entry(index).orElseThrow().json();
+        // what V4 to V7 wrote: the text in the leaf row, no entry row behind it
+        tx(ctx).executeWrite(st -> {
+            try (var c = st.getConnection().createStatement()) {
+                c.executeUpdate("UPDATE audit_leaf SET entry_json = (SELECT e.entry_json FROM audit_entry e "
+                        + "WHERE e.seq = audit_leaf.queue_seq) WHERE leaf_index = " + index);
+                c.executeUpdate("DELETE FROM audit_entry WHERE seq = (SELECT queue_seq FROM audit_leaf WHERE leaf_index = "
+                        + index + ")");
+            }
+            return null;
+        });
+        assertThat(reader.entry(index).orElseThrow().json()).isEqualTo(text);
+        assertThat(reader.query(new AuditQuery(null, null, "test.old-leaf", null, null, index - 1), index + 1, 10))
+                .extracting(LogEntry::json).containsExactly(text);
+        assertThat(checkedCheckpoint(ctx)).isEqualTo(cp);
     }
 
     @ParameterizedTest
@@ -121,7 +146,7 @@ class AuditLogTest {
             throw new IllegalStateException("the change fails after its entry was written");
         })).hasMessageContaining("the change fails");
         assertThat(checkedCheckpoint(ctx).size()).isEqualTo(before);
-        assertThat(count(ctx, "SELECT COUNT(*) FROM audit_queue")).isZero();
+        assertThat(count(ctx, "SELECT COUNT(*) FROM audit_pending")).isZero();
         assertThat(count(ctx, "SELECT COUNT(*) FROM audit_leaf WHERE entry_kind = 'test.rolled-back'")).isZero();
         // and there is no appending outside a transaction: an entry always belongs to a change
         assertThatThrownBy(() -> log.append("test.no-transaction", ObjectValue.EMPTY)).isNotNull();
@@ -189,8 +214,9 @@ class AuditLogTest {
             Checkpoint cp = checkedCheckpoint(a);
             assertThat(Checkpoint.open(b.getBean(AuditLog.class).latestNote(), b.getBean(AuditLog.class).verifierKey())).isEqualTo(cp);
             assertThat(count(a, "SELECT COUNT(*) FROM audit_leaf WHERE entry_kind = 'test.concurrent'")).isEqualTo(200);
-            assertThat(count(a, "SELECT COUNT(DISTINCT entry_json) FROM audit_leaf WHERE entry_kind = 'test.concurrent'")).isEqualTo(200);
-            assertThat(count(a, "SELECT COUNT(*) FROM audit_queue")).isZero();
+            assertThat(count(a, "SELECT COUNT(DISTINCT e.entry_json) FROM audit_leaf l JOIN audit_entry e "
+                    + "ON e.seq = l.queue_seq WHERE l.entry_kind = 'test.concurrent'")).isEqualTo(200);
+            assertThat(count(a, "SELECT COUNT(*) FROM audit_pending")).isZero();
             // every checkpoint either instance signed is a prefix of the final tree
             List<byte[]> hashes = leafHashes(leaves(a));
             tx(a).executeRead(s -> {
@@ -219,12 +245,16 @@ class AuditLogTest {
             first = checkedCheckpoint(ctx);
             history = leaves(ctx);
             key = ctx.getBean(AuditLog.class).verifierKey().toString();
-            // an entry whose change committed just before the crash, before the sequencer took it
+            // an entry whose change committed just before the crash, before the sequencer took it; written without
+            // its leaf hash, as entries from before V8 are, so that the sequencer hashes its text
             tx(ctx).executeWrite(s -> {
-                try (PreparedStatement ps = s.getConnection().prepareStatement("INSERT INTO audit_queue (entry_kind, logged_at, "
-                        + "entry_json) VALUES ('test.in-flight', ?, '{\"kind\":\"test.in-flight\",\"masked\":[]}')")) {
+                try (PreparedStatement ps = s.getConnection().prepareStatement("INSERT INTO audit_entry (seq, entry_kind, "
+                        + "logged_at, entry_json) VALUES (1000000, 'test.in-flight', ?, '{\"kind\":\"test.in-flight\",\"masked\":[]}')");
+                     PreparedStatement pending = s.getConnection().prepareStatement(
+                             "INSERT INTO audit_pending (entry_seq) VALUES (1000000)")) {
                     ps.setObject(1, OffsetDateTime.ofInstant(Instant.now(), ZoneOffset.UTC));
                     ps.executeUpdate();
+                    pending.executeUpdate();
                 }
                 return null;
             });

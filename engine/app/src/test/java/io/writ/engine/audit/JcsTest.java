@@ -101,4 +101,24 @@ class JcsTest {
                 .hasMessageContaining("surrogate");
         assertThat(Jcs.canonicalize(JsonNodeFactory.instance.textNode("\uD83D\uDE00"))).isEqualTo("\"\uD83D\uDE00\"");
     }
+
+    /** The value path prints exactly what the JSON-tree path prints for the value's JSON form. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+            "{\"b\": [1, 2.50, -0, 1e21, 12345678901234567890, 9007199254740993, 0.1], \"a\": {\"z\": null, \"y\": true}}",
+            "[\"tab\\there\", \"quote\\\"\", \"\\u0001\", \"\\u00e9\\u4e2d\", \"\\ud83d\\ude00\"]",
+            "{\"\\ud83d\\ude00\": 1, \"\\uffff\": 2, \"\\ue000\": 3, \"a\": 4}",
+            "{\"n\": [1.5e-7, 333333333.33333329, 123e18, -1.5e300, 5e-324, 100, -9007199254740992]}",
+            "{}", "[]", "\"x\"", "0"})
+    void aValueCanonicalizesAsItsJsonForm(String json) throws Exception {
+        io.writ.rego.value.Value v = io.writ.rego.value.Json.parse(json);
+        assertThat(Jcs.canonicalize(v)).isEqualTo(Jcs.canonicalize(v.toJson()));
+    }
+
+    @Test
+    void aSetCanonicalizesAsTheArrayOfItsElementsAndAnUnpairedSurrogateBecomesTheReplacementCharacter() {
+        var set = io.writ.rego.value.SetValue.of(io.writ.rego.value.StringValue.of("b"), io.writ.rego.value.StringValue.of("a"));
+        assertThat(Jcs.canonicalize(set)).isEqualTo("[\"a\",\"b\"]").isEqualTo(Jcs.canonicalize(set.toJson()));
+        assertThat(Jcs.canonicalize(io.writ.rego.value.StringValue.of("a\uD800b"))).isEqualTo("\"a\uFFFDb\"");
+    }
 }
