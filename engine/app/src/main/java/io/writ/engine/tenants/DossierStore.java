@@ -64,6 +64,8 @@ public class DossierStore {
     private final ReentrantLock appendLock = new ReentrantLock();
     /** Guarded by appendLock: the next batch's log position. */
     private long nextSeq;
+    /** Guarded by appendLock: a write failed and whether it committed is unknown; memory may be behind the log. */
+    private boolean unsure;
     /** The log position last written to signal_checkpoint (only the checkpoint thread, or a test, changes it). */
     private long writtenReplayFrom = -1;
     private final ReentrantLock checkpointLock = new ReentrantLock();
@@ -296,17 +298,49 @@ public class DossierStore {
     public <T> T append(Function<Appender, T> write) {
         appendLock.lock();
         try {
-            Appender log = new Appender();
-            T result = write.apply(log);
-            for (Appended a : log.appended) {
-                TenantState s = states.computeIfAbsent(a.tenantId(), log.loaded::get);
-                synchronized (s) {
-                    s.append(a.version(), a.seq(), a.batchId(), a.at(), a.signals());
-                }
+            if (unsure) {
+                recover();
+                unsure = false;
             }
+            Appender log = new Appender();
+            long first = nextSeq;
+            T result;
+            try {
+                result = write.apply(log);
+            } catch (RuntimeException e) {
+                if (committedAnyway(first)) {
+                    apply(log); // the commit went through although its answer did not come back
+                }
+                throw e;
+            }
+            apply(log);
             return result;
         } finally {
             appendLock.unlock();
+        }
+    }
+
+    private void apply(Appender log) {
+        for (Appended a : log.appended) {
+            TenantState s = states.computeIfAbsent(a.tenantId(), log.loaded::get);
+            synchronized (s) {
+                s.append(a.version(), a.seq(), a.batchId(), a.at(), a.signals());
+            }
+        }
+    }
+
+    /**
+     * Whether a write that failed stored its batches all the same (a connection lost while committing). When the
+     * database cannot say, the next append first reads everything back ({@link #recover}).
+     */
+    private boolean committedAnyway(long firstSeq) {
+        try {
+            Long found = tx.executeRead(status -> longOrNull(status.getConnection(),
+                    "SELECT MIN(seq) FROM signal_batch WHERE seq >= " + firstSeq));
+            return found != null;
+        } catch (RuntimeException e) {
+            unsure = true;
+            return false;
         }
     }
 
@@ -343,7 +377,17 @@ public class DossierStore {
                 appendLock.unlock();
             }
             List<Assembled> snapshots = new ArrayList<>(due.size());
-            due.forEach((t, s) -> snapshots.add(assemble(t, s)));
+            for (Map.Entry<String, TenantState> e : due.entrySet()) {
+                try {
+                    snapshots.add(assemble(e.getKey(), e.getValue()));
+                } catch (RuntimeException failed) {
+                    // one tenant whose dossier cannot be assembled must not hold up everyone's checkpoint
+                    LOG.error("tenant {}: no snapshot this time: {}", e.getKey(), failed.getMessage());
+                    synchronized (e.getValue()) {
+                        replayFrom = Math.min(replayFrom, e.getValue().replayFrom);
+                    }
+                }
+            }
             long replay = replayFrom;
             if (snapshots.isEmpty() && replay == writtenReplayFrom) {
                 evict();
@@ -369,7 +413,7 @@ public class DossierStore {
                     s.stored = Math.max(s.stored, a.version());
                     if (s.dirty()) {
                         // versions that came during the checkpoint were made by batches at or after capturedNext
-                        s.replayFrom = Math.min(s.replayFrom, capturedNext);
+                        s.replayFrom = capturedNext;
                         s.dirtySince = now;
                     }
                 }

@@ -315,6 +315,46 @@ class IngestStoreTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgres"})
+    void aBatchWhoseCommitWentThroughThoughItsAnswerWasLostIsTheTenantsHead(String db) {
+        start(db);
+        DossierStore dossiers = ctx.getBean(DossierStore.class);
+        @SuppressWarnings("unchecked")
+        TransactionOperations<Connection> tx = ctx.getBean(TransactionOperations.class);
+        ObjectValue signal = (ObjectValue) signals(population("lost", 1)).getFirst();
+        for (boolean commits : List.of(false, true)) {
+            Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> dossiers.append(log -> {
+                if (commits) {
+                    tx.executeWrite(st -> {
+                        Connection c = st.getConnection();
+                        long version = log.heads(c, List.of("lost")).get("lost") + 1;
+                        long seq = log.nextSeq();
+                        java.time.OffsetDateTime now = java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC);
+                        log.append("lost", version, seq, "lost-batch", now, List.of(signal));
+                        try (PreparedStatement ps = c.prepareStatement("INSERT INTO signal_batch (batch_id, seq, body_sha256, "
+                                + "signal_count, signals_json, response_json, received_at) VALUES ('lost-batch', ?, 'x', 1, ?, ?, ?)")) {
+                            ps.setLong(1, seq);
+                            ps.setString(2, "[" + signal.toJsonString() + "]");
+                            ps.setString(3, "{\"tenants\":[{\"dossier_version\":" + version + ",\"tenant_id\":\"lost\"}]}");
+                            ps.setObject(4, now);
+                            ps.executeUpdate();
+                        } catch (SQLException e) {
+                            throw new IllegalStateException(e);
+                        }
+                        return null;
+                    });
+                }
+                throw new IllegalStateException("the answer to the commit never came");
+            }));
+            assertThat(thrown).hasMessageContaining("never came");
+            // nothing committed: nothing known; committed: the version is the head, as the log says
+            assertThat(dossiers.latest("lost").map(Dossier::version)).isEqualTo(commits ? java.util.Optional.of(1L)
+                    : java.util.Optional.empty());
+        }
+        assertThat(accept(population("lost", 2), null).responseJson()).contains("\"dossier_version\":2");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
     void aLogWithAMissingVersionStopsTheStartInsteadOfServingAShortDossier(String db) {
         start(db);
         accept(population("gap", 1), null);
