@@ -41,7 +41,7 @@ public class AuditLog implements AutoCloseable {
     public static final String DEFAULT_ORIGIN = "writ.local/audit";
     private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
     private static final int BATCH = 2_000;
-    private static final long GATHER_MILLIS = 5;
+    private static final long GATHER_MILLIS = 20;
 
     private final AuditStore store;
     private final TransactionOperations<Connection> tx;
