@@ -133,7 +133,7 @@ public class DossierStore {
     }
 
     /** The newest version, assembled. */
-    public Optional<Assembled> assembleLatest(String tenantId) {
+    private Optional<Assembled> assembleLatest(String tenantId) {
         TenantState s = state(tenantId);
         return s == null ? Optional.empty() : Optional.of(assemble(tenantId, s));
     }
