@@ -228,7 +228,6 @@ class CaseStore {
                 instant(rs, 20), instant(rs, 21));
     }
 
-    /** One past the case's last seq: a seek to the end of the (case_id, seq) index, not a scan of the case's rows. */
     /** Whether this tenant and rule have a case that takes evidence and holds every one of these violations. */
     boolean openCaseHoldsAll(String tenantId, String rule, List<String> violationDigests) {
         Set<String> wanted = new HashSet<>(violationDigests);
@@ -246,6 +245,7 @@ class CaseStore {
         }
     }
 
+    /** One past the case's last seq: a seek to the end of the (case_id, seq) index, not a scan of the case's rows. */
     private int nextSeq(String table, String caseId) {
         List<Integer> last = many("SELECT seq FROM " + table + " WHERE case_id = ? ORDER BY seq DESC LIMIT 1",
                 rs -> rs.getInt(1), caseId);
