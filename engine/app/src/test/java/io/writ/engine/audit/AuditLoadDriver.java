@@ -75,6 +75,10 @@ public final class AuditLoadDriver {
                 appends(ctx, Integer.parseInt(args.length > 1 ? args[1] : "20"), Integer.parseInt(args.length > 2 ? args[2] : "8"),
                         Integer.parseInt(args.length > 3 ? args[3] : "1"));
             }
+        } finally {
+            try (var files = Files.walk(dir)) { // a million entries are more than a gigabyte of database
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
         }
     }
 

@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Load driver for {@code POST /v1/signals}: starts the service in this JVM on a fresh data directory (H2 file
- * database, durable commits) and posts batches of 100 signals over HTTP from several clients for a bounded
+ * database, each commit written through; deleted afterwards) and posts batches of 100 signals over HTTP from several clients for a bounded
  * time; then reports signals accepted per second, batch latency percentiles, and the lag from a dossier
  * version's acceptance to the first decision that covers it.
  *
@@ -140,6 +140,10 @@ public final class LoadDriver {
         } finally {
             if (pg != null) {
                 pg.close();
+            }
+            // a run leaves hundreds of megabytes of database behind
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
             }
         }
     }
