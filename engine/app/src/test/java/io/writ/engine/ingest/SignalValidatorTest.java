@@ -79,4 +79,45 @@ class SignalValidatorTest {
         String fits = "x".repeat(SignalValidator.MAX_SIGNAL_CHARS - 50);
         assertThat(errors("{\"type\": \"tenant\", \"tenant_id\": \"t\", \"name\": \"" + fits + "\"}")).isEmpty();
     }
+
+    /** The direct reader of common timestamps agrees with DateTimeFormatter on every text it reads, and its errors. */
+    @Test
+    void commonTimestampsReadAsTheIsoFormatterReadsThem() {
+        List<String> texts = new java.util.ArrayList<>(List.of(
+                "2025-07-01T00:00:00Z", "2025-07-01T23:59:59.999999999Z", "2025-07-01T12:00:00.5+02:00",
+                "2025-07-01T12:00:00-00:00", "2025-07-01T12:00:00+18:00", "2025-07-01T12:00:00+18:01",
+                "2025-07-01T12:00:00+19:00", "2025-07-01T12:00:00+05:60", "2024-02-29T00:00:00Z", "2025-02-29T00:00:00Z",
+                "2025-04-31T00:00:00Z", "2025-07-01T24:00:00Z", "2025-07-01T12:60:00Z", "2025-07-01T12:00:60Z",
+                "0000-01-01T00:00:00Z", "2025-13-01T00:00:00Z", "2025-00-10T00:00:00Z", "2025-07-01t00:00:00z",
+                "2025-07-01T00:00Z", "2025-07-01T00:00:00", "2025-07-01T00:00:00.Z", "2025-07-01T00:00:00.1234567890Z",
+                "2025-07-01T00:00:00Zjunk", "2025-07-01T00:00:00+0200", "2025-07-01T00:00:00+02:00:30", "2025-7-01T00:00:00Z",
+                "2025-07-01 00:00:00Z", "+12025-07-01T00:00:00Z", "2025-07-01T00:00:00+02"));
+        java.util.Random r = new java.util.Random(7);
+        for (int i = 0; i < 2000; i++) {
+            texts.add(String.format("%04d-%02d-%02dT%02d:%02d:%02d%s%s", r.nextInt(10000), r.nextInt(14), r.nextInt(33),
+                    r.nextInt(26), r.nextInt(62), r.nextInt(62), r.nextBoolean() ? "" : "." + r.nextInt(1_000_000),
+                    r.nextBoolean() ? "Z" : String.format("%s%02d:%02d", r.nextBoolean() ? "+" : "-", r.nextInt(20), r.nextInt(61))));
+        }
+        int read = 0;
+        for (String t : texts) {
+            java.time.OffsetDateTime iso;
+            try {
+                iso = java.time.OffsetDateTime.parse(t, java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+            } catch (java.time.DateTimeException e) {
+                iso = null;
+            }
+            java.time.OffsetDateTime quick;
+            try {
+                quick = SignalValidator.commonTimestamp(t);
+            } catch (java.time.DateTimeException e) {
+                assertThat(iso).as("%s is refused by the direct reader, so by the formatter", t).isNull();
+                continue;
+            }
+            if (quick != null) {
+                read++;
+                assertThat(quick).as(t).isEqualTo(iso);
+            }
+        }
+        assertThat(read).as("most of the texts have the common shape").isGreaterThan(300);
+    }
 }
