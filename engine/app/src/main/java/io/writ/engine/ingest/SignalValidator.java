@@ -5,6 +5,7 @@ import io.writ.rego.value.BooleanValue;
 import io.writ.rego.value.NumberValue;
 import io.writ.rego.value.ObjectValue;
 import io.writ.rego.value.StringValue;
+import io.writ.rego.value.TimestampText;
 import io.writ.rego.value.Value;
 
 import java.math.BigDecimal;
@@ -286,62 +287,12 @@ public final class SignalValidator {
      * then reads. Throws {@link DateTimeException} for an impossible date or time, as that formatter does.
      */
     static OffsetDateTime commonTimestamp(String t) {
-        int n = t.length();
-        if (n < 20 || t.charAt(4) != '-' || t.charAt(7) != '-' || t.charAt(10) != 'T' || t.charAt(13) != ':'
-                || t.charAt(16) != ':') {
-            return null;
+        TimestampText f = TimestampText.read(t);
+        if (f == null || Math.abs(f.offsetSeconds()) > 18 * 3600) {
+            return null; // the formatter explains the offset's range
         }
-        int year = digits(t, 0, 4);
-        int month = digits(t, 5, 2);
-        int day = digits(t, 8, 2);
-        int hour = digits(t, 11, 2);
-        int minute = digits(t, 14, 2);
-        int second = digits(t, 17, 2);
-        if ((year | month | day | hour | minute | second) < 0) {
-            return null;
-        }
-        int i = 19;
-        int nanos = 0;
-        if (t.charAt(i) == '.') {
-            int start = ++i;
-            while (i < n && i - start < 9 && t.charAt(i) >= '0' && t.charAt(i) <= '9') {
-                nanos = nanos * 10 + (t.charAt(i++) - '0');
-            }
-            if (i == start) {
-                return null;
-            }
-            for (int k = i - start; k < 9; k++) {
-                nanos *= 10;
-            }
-        }
-        ZoneOffset offset;
-        if (i == n - 1 && t.charAt(i) == 'Z') {
-            offset = ZoneOffset.UTC;
-        } else if (i == n - 6 && (t.charAt(i) == '+' || t.charAt(i) == '-') && t.charAt(i + 3) == ':') {
-            int oh = digits(t, i + 1, 2);
-            int om = digits(t, i + 4, 2);
-            if ((oh | om) < 0 || oh > 18 || om > 59) {
-                return null;
-            }
-            int total = oh * 3600 + om * 60;
-            offset = ZoneOffset.ofTotalSeconds(t.charAt(i) == '-' ? -total : total);
-        } else {
-            return null;
-        }
-        return OffsetDateTime.of(year, month, day, hour, minute, second, nanos, offset);
-    }
-
-    /** The number written by {@code count} ASCII digits at {@code from}, or -1. */
-    private static int digits(String t, int from, int count) {
-        int v = 0;
-        for (int k = from; k < from + count; k++) {
-            char c = t.charAt(k);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            v = v * 10 + (c - '0');
-        }
-        return v;
+        return OffsetDateTime.of(f.year(), f.month(), f.day(), f.hour(), f.minute(), f.second(), f.nanos(),
+                ZoneOffset.ofTotalSeconds(f.offsetSeconds()));
     }
 
     private static void period(Value v, String at, List<FieldError> errors) {

@@ -589,66 +589,15 @@ final class Time {
      * or anything out of range, returns null and goes through the general parser (and its errors).
      */
     static Value rfc3339Fast(String t) {
-        int n = t.length();
-        if (n < 20 || t.charAt(4) != '-' || t.charAt(7) != '-' || t.charAt(10) != 'T' || t.charAt(13) != ':'
-                || t.charAt(16) != ':') {
+        io.writ.rego.value.TimestampText f = io.writ.rego.value.TimestampText.read(t);
+        if (f == null || f.year() < 1678 || f.year() > 2261 || f.month() < 1 || f.month() > 12 || f.day() < 1
+                || f.day() > java.time.YearMonth.of(f.year(), f.month()).lengthOfMonth() || f.hour() > 23
+                || f.minute() > 59 || f.second() > 59) {
             return null;
         }
-        int year = digits(t, 0, 4);
-        int month = digits(t, 5, 2);
-        int day = digits(t, 8, 2);
-        int hour = digits(t, 11, 2);
-        int minute = digits(t, 14, 2);
-        int second = digits(t, 17, 2);
-        if (hour < 0 || minute < 0 || second < 0 || year < 1678 || year > 2261 || month < 1 || month > 12 || day < 1
-                || day > java.time.YearMonth.of(year, month).lengthOfMonth() || hour > 23 || minute > 59 || second > 59) {
-            return null;
-        }
-        int i = 19;
-        long nanos = 0;
-        if (i < n && t.charAt(i) == '.') {
-            int start = ++i;
-            while (i < n && Character.isDigit(t.charAt(i))) {
-                i++;
-            }
-            int len = i - start;
-            if (len == 0 || len > 9) {
-                return null;
-            }
-            nanos = digits(t, start, len);
-            for (int k = len; k < 9; k++) {
-                nanos *= 10;
-            }
-        }
-        int offset;
-        if (i == n - 1 && t.charAt(i) == 'Z') {
-            offset = 0;
-        } else if (i == n - 6 && (t.charAt(i) == '+' || t.charAt(i) == '-') && t.charAt(i + 3) == ':') {
-            int oh = digits(t, i + 1, 2);
-            int om = digits(t, i + 4, 2);
-            if (oh < 0 || om < 0 || oh > 23 || om > 59) {
-                return null;
-            }
-            offset = (oh * 60 + om) * 60 * (t.charAt(i) == '-' ? -1 : 1);
-        } else {
-            return null;
-        }
-        long days = java.time.LocalDate.of(year, month, day).toEpochDay();
-        long seconds = days * 86_400L + hour * 3_600L + minute * 60L + second - offset;
-        return io.writ.rego.value.NumberValue.of(seconds * 1_000_000_000L + nanos); // years 1678-2261 fit a long
-    }
-
-    /** The decimal number in {@code t[from, from + len)}, or -1 when it is not all ASCII digits. */
-    private static int digits(String t, int from, int len) {
-        int v = 0;
-        for (int k = from; k < from + len; k++) {
-            char c = t.charAt(k);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            v = v * 10 + (c - '0');
-        }
-        return v;
+        long days = java.time.LocalDate.of(f.year(), f.month(), f.day()).toEpochDay();
+        long seconds = days * 86_400L + f.hour() * 3_600L + f.minute() * 60L + f.second() - f.offsetSeconds();
+        return io.writ.rego.value.NumberValue.of(seconds * 1_000_000_000L + f.nanos()); // years 1678-2261 fit a long
     }
 
     private static Value parse(String fn, String layoutText, String valueText) {
