@@ -77,6 +77,41 @@ class RestartTest {
         }
     }
 
+    /** Batch {@code i}: a population estimate of its own subscription for tenants r-a and r-b (a series each). */
+    static String estimates(int i) {
+        return ("[{\"type\": \"population\", \"tenant_id\": \"r-a\", \"subscription\": \"s%d\", \"distinct_subjects\": %d},"
+                + " {\"type\": \"population\", \"tenant_id\": \"r-b\", \"subscription\": \"s%d\", \"distinct_subjects\": %d}]")
+                .formatted(i, 1000 + i, i, 2000 + i);
+    }
+
+    @Test
+    void aCrashAfterACheckpointLosesNothingThatCameAfterIt() throws Exception {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), CrashAfterCheckpoint.class.getName(), dataDir.toString())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).isZero();
+        assertThat(out).contains("CHECKPOINTED 2").contains("ACCEPTED 10");
+        try (ApplicationContext ctx = start("classpath:test-bundle")) {
+            for (String tenant : List.of("r-a", "r-b")) {
+                JsonNode t = JSON.readTree(call(ctx, HttpRequest.GET("/v1/tenants/" + tenant).bearerAuth(token("auditor"))));
+                assertThat(t.get("dossier_version").asLong()).as(tenant).isEqualTo(10);
+                JsonNode population = t.at("/dossier/population");
+                assertThat(population.size()).as(tenant + ": five estimates from the snapshot, five from the log").isEqualTo(10);
+                for (int i = 0; i < 10; i++) {
+                    assertThat(population.toString()).contains("\"subscription\":\"s" + i + "\"");
+                }
+            }
+            // the next batch goes on from version 10, and the start decided the versions the crash left undecided
+            String receipt = call(ctx, HttpRequest.POST("/v1/signals", estimates(10)).contentType("application/json")
+                    .bearerAuth(token("pipeline")));
+            assertThat(JSON.readTree(receipt).at("/tenants/0/dossier_version").asLong()).isEqualTo(11);
+            assertThat(ctx.getBean(EvaluationScheduler.class).awaitIdle(Duration.ofSeconds(20))).isTrue();
+            JsonNode t = JSON.readTree(call(ctx, HttpRequest.GET("/v1/tenants/r-b").bearerAuth(token("auditor"))));
+            assertThat(t.at("/decision/dossier_version").asLong()).isEqualTo(11);
+        }
+    }
+
     @Test
     void acknowledgedSignalsSurviveARestartAndUndecidedVersionsAreDecidedOnStart() throws Exception {
         String body = """
