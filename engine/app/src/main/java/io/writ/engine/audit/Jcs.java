@@ -1,7 +1,6 @@
 package io.writ.engine.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeType;
 import io.writ.rego.value.ArrayValue;
 import io.writ.rego.value.BooleanValue;
 import io.writ.rego.value.Json;
@@ -15,10 +14,8 @@ import io.writ.rego.value.Value;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * RFC 8785 JSON Canonicalization Scheme: object members sorted by their names as UTF-16 code units,
@@ -37,9 +34,7 @@ public final class Jcs {
      * numbers outside the double range and strings with unpaired surrogates.
      */
     public static String canonicalize(JsonNode node) {
-        StringBuilder out = new StringBuilder(4096);
-        write(node, out);
-        return out.toString();
+        return canonicalize(Json.fromNode(node), true);
     }
 
     /**
@@ -49,12 +44,17 @@ public final class Jcs {
      * string and for numbers outside the double range.
      */
     public static String canonicalize(Value v) {
+        return canonicalize(v, false);
+    }
+
+    /** @param refuseUnpaired throw on an unpaired surrogate instead of writing U+FFFD for it */
+    private static String canonicalize(Value v, boolean refuseUnpaired) {
         StringBuilder out = new StringBuilder(4096);
-        write(v, out);
+        write(v, refuseUnpaired, out);
         return out.toString();
     }
 
-    private static void write(Value v, StringBuilder out) {
+    private static void write(Value v, boolean refuseUnpaired, StringBuilder out) {
         switch (v) {
             case ObjectValue o -> {
                 int n = o.size();
@@ -64,7 +64,7 @@ public final class Jcs {
                     if (!(o.keyAt(i) instanceof StringValue k)) {
                         throw new IllegalArgumentException("not JSON: an object key that is a " + o.keyAt(i).typeName());
                     }
-                    keys[i] = EntryMask.wellFormed(k.value());
+                    keys[i] = text(k.value(), refuseUnpaired);
                     resort |= hasCharFromSurrogates(keys[i]);
                 }
                 Integer[] order = null;
@@ -84,13 +84,13 @@ public final class Jcs {
                     }
                     Json.appendQuoted(keys[i], out);
                     out.append(':');
-                    write(o.valueAt(i), out);
+                    write(o.valueAt(i), refuseUnpaired, out);
                 }
                 out.append('}');
             }
-            case ArrayValue a -> elements(a.items(), out);
-            case SetValue set -> elements(set.elements(), out);
-            case StringValue str -> Json.appendQuoted(EntryMask.wellFormed(str.value()), out);
+            case ArrayValue a -> elements(a.items(), refuseUnpaired, out);
+            case SetValue set -> elements(set.elements(), refuseUnpaired, out);
+            case StringValue str -> Json.appendQuoted(text(str.value(), refuseUnpaired), out);
             case NumberValue num -> {
                 if (num.isLong() && Math.abs(num.longValue()) <= MAX_EXACT) {
                     out.append(num.longValue());
@@ -104,13 +104,13 @@ public final class Jcs {
         }
     }
 
-    private static void elements(List<Value> items, StringBuilder out) {
+    private static void elements(List<Value> items, boolean refuseUnpaired, StringBuilder out) {
         out.append('[');
         for (int i = 0; i < items.size(); i++) {
             if (i > 0) {
                 out.append(',');
             }
-            write(items.get(i), out);
+            write(items.get(i), refuseUnpaired, out);
         }
         out.append(']');
     }
@@ -122,50 +122,6 @@ public final class Jcs {
             }
         }
         return false;
-    }
-
-    private static void write(JsonNode n, StringBuilder out) {
-        JsonNodeType type = n.getNodeType();
-        switch (type) {
-            case OBJECT -> {
-                List<Map.Entry<String, JsonNode>> members = new ArrayList<>();
-                n.fields().forEachRemaining(members::add);
-                // String.compareTo compares UTF-16 code units, which is exactly RFC 8785 §3.2.3
-                members.sort(Map.Entry.comparingByKey());
-                out.append('{');
-                for (int i = 0; i < members.size(); i++) {
-                    if (i > 0) {
-                        out.append(',');
-                    }
-                    string(members.get(i).getKey(), out);
-                    out.append(':');
-                    write(members.get(i).getValue(), out);
-                }
-                out.append('}');
-            }
-            case ARRAY -> {
-                out.append('[');
-                for (int i = 0; i < n.size(); i++) {
-                    if (i > 0) {
-                        out.append(',');
-                    }
-                    write(n.get(i), out);
-                }
-                out.append(']');
-            }
-            case STRING -> string(n.textValue(), out);
-            case NUMBER -> {
-                if (n.isIntegralNumber() && n.canConvertToLong() && Math.abs(n.longValue()) <= MAX_EXACT) {
-                    out.append(n.longValue()); // an integer a double holds exactly prints as its digits
-                } else {
-                    out.append(number(n.isIntegralNumber() || n.isBigDecimal() ? n.decimalValue().doubleValue()
-                            : n.doubleValue()));
-                }
-            }
-            case BOOLEAN -> out.append(n.booleanValue() ? "true" : "false");
-            case NULL -> out.append("null");
-            default -> throw new IllegalArgumentException("not JSON: a " + type + " node");
-        }
     }
 
     /** A double as ECMAScript prints it (ECMA-262 Number::toString, radix 10); -0 is "0". */
@@ -224,10 +180,13 @@ public final class Jcs {
     }
 
     /**
-     * RFC 8785 §3.2.2.2 escapes exactly what JSON must (quote, backslash, controls, the short forms where they
-     * exist), which is how the engine's JSON printer writes strings; I-JSON also forbids unpaired surrogates.
+     * A string as RFC 8785 writes it (§3.2.2.2 escapes exactly what JSON must, which is how the engine's JSON printer
+     * writes strings); I-JSON forbids unpaired surrogates, which are refused or replaced by U+FFFD.
      */
-    private static void string(String v, StringBuilder out) {
+    private static String text(String v, boolean refuseUnpaired) {
+        if (!refuseUnpaired) {
+            return EntryMask.wellFormed(v);
+        }
         for (int i = 0; i < v.length(); i++) {
             char c = v.charAt(i);
             if (Character.isHighSurrogate(c) && i + 1 < v.length() && Character.isLowSurrogate(v.charAt(i + 1))) {
@@ -237,6 +196,6 @@ public final class Jcs {
                         + Integer.toHexString(c).toUpperCase() + " at " + i + ", which I-JSON (RFC 7493) forbids");
             }
         }
-        Json.appendQuoted(v, out);
+        return v;
     }
 }
