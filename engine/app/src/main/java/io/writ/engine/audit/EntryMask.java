@@ -96,20 +96,11 @@ public class EntryMask {
             if (child == null) {
                 return null;
             }
-            ObjectValue.Builder b = ObjectValue.builder();
-            Value replaced = last ? null : erase(child, tokens, i + 1);
-            if (!last && replaced == null) {
-                return null;
+            if (last) {
+                return without(o, token);
             }
-            for (int k = 0; k < o.size(); k++) {
-                boolean here = o.keyAt(k) instanceof StringValue s && s.value().equals(token);
-                if (!here) {
-                    b.put(o.keyAt(k), o.valueAt(k));
-                } else if (!last) {
-                    b.put(o.keyAt(k), replaced);
-                }
-            }
-            return b.build();
+            Value replaced = erase(child, tokens, i + 1);
+            return replaced == null ? null : o.toBuilder().put(token, replaced).build(); // the later value wins
         }
         if (v instanceof ArrayValue a) {
             int index = index(token);
@@ -177,6 +168,17 @@ public class EntryMask {
         return v;
     }
 
+    /** The object without its member {@code key}. */
+    private static ObjectValue without(ObjectValue o, String key) {
+        ObjectValue.Builder b = ObjectValue.builder();
+        for (int k = 0; k < o.size(); k++) {
+            if (!(o.keyAt(k) instanceof StringValue s && s.value().equals(key))) {
+                b.put(o.keyAt(k), o.valueAt(k));
+            }
+        }
+        return b.build();
+    }
+
     private static Value withoutReporters(ArrayValue reports, List<String> path, TreeSet<String> erased) {
         Value[] items = null;
         for (int i = 0; i < reports.size(); i++) {
@@ -184,13 +186,7 @@ public class EntryMask {
                 if (items == null) {
                     items = reports.items().toArray(Value[]::new);
                 }
-                ObjectValue.Builder b = ObjectValue.builder();
-                for (int k = 0; k < report.size(); k++) {
-                    if (!(report.keyAt(k) instanceof StringValue s && s.value().equals("reporter"))) {
-                        b.put(report.keyAt(k), report.valueAt(k));
-                    }
-                }
-                items[i] = b.build();
+                items[i] = without(report, "reporter");
                 erased.add("/" + String.join("/", path) + "/" + i + "/reporter");
             }
         }
