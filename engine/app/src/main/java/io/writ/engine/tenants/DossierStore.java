@@ -218,15 +218,12 @@ public class DossierStore {
             at = s.headAt;
             batchId = s.headBatchId;
         }
-        Assembled a;
-        if (base == null && stored > 0 && todo.isEmpty()) {
-            a = tx.executeRead(status -> readSnapshot(status.getConnection(), tenantId, stored, at));
-        } else {
-            ObjectValue from = base != null ? base.value()
-                    : stored > 0 ? tx.executeRead(status -> readSnapshot(status.getConnection(), tenantId, stored, at)).value()
-                    : null;
-            ObjectValue folded = DossierMerger.merge(from, tenantId, todo);
-            StringBuilder text = new StringBuilder(base != null ? base.dossier().json().length() + 4096 : 16384);
+        Assembled from = base != null || stored == 0 ? base
+                : tx.executeRead(status -> readSnapshot(status.getConnection(), tenantId, stored, at));
+        Assembled a = from; // the stored snapshot is the head when nothing has come since
+        if (base != null || stored == 0 || !todo.isEmpty()) {
+            ObjectValue folded = DossierMerger.merge(from == null ? null : from.value(), tenantId, todo);
+            StringBuilder text = new StringBuilder(from != null ? from.dossier().json().length() + 4096 : 16384);
             Json.append(folded, text);
             String json = text.toString();
             a = new Assembled(new Dossier(tenantId, head, json, Dossier.sha256(json), at), folded, batchId);
