@@ -690,13 +690,8 @@ public class DossierStore {
      * logs this exception must not write them.
      */
     public static final class StoreException extends RuntimeException {
-        private final List<String> sqlStates = new ArrayList<>();
-
         public StoreException(SQLException cause) {
             super(describe(cause), null, false, true);
-            for (SQLException s = cause; s != null; s = s.getNextException()) {
-                sqlStates.add(s.getSQLState());
-            }
             setStackTrace(cause.getStackTrace());
         }
 
@@ -706,15 +701,6 @@ public class DossierStore {
                 b.append(' ').append(s.getSQLState());
             }
             return b.toString();
-        }
-
-        /**
-         * True when trying the transaction again may succeed: a unique-key violation (23505: another writer
-         * inserted the same key first), a serialization failure (40001) or a deadlock (40P01), also inside
-         * a statement batch's exception chain.
-         */
-        public boolean isRetryable() {
-            return sqlStates.stream().anyMatch(s -> List.of("23505", "40001", "40P01").contains(s));
         }
     }
 }
