@@ -43,7 +43,8 @@ import java.util.function.Function;
  * tenant's signals up to that version. The one service instance that owns the database keeps each active tenant's
  * head and newest dossier in memory, so accepting a batch writes one row and evaluating reads nothing. A
  * checkpoint ({@code writ.dossier.checkpoint-interval}, 1 s) writes, in one transaction, a snapshot and the head
- * row of every tenant whose versions have waited {@code writ.dossier.checkpoint-after} (10 s) and the log position
+ * row of every tenant whose versions have waited {@code writ.dossier.checkpoint-after} (10 s) — at most
+ * {@code writ.dossier.checkpoint-max} (250) a pass, those waiting longest first — and the log position
  * from which a restart must read batches again; a start reads them, so nothing acknowledged is lost by a crash and
  * a restart reads seconds of log, not all of it. Tenants with nothing waiting are forgotten, least recently used
  * first, beyond {@code writ.dossier.cache-size} (2000) and read back from their snapshot when needed.
@@ -60,6 +61,8 @@ public class DossierStore {
     private final int cacheSize;
     private final long checkpointAfterNanos;
     private final Duration checkpointInterval;
+    /** Snapshots one checkpoint pass writes at most (but all at shutdown). */
+    private final int checkpointMax;
     private final Map<String, TenantState> states = new ConcurrentHashMap<>();
     private final ReentrantLock appendLock = new ReentrantLock();
     /** Guarded by appendLock: the next batch's log position. */
@@ -76,10 +79,13 @@ public class DossierStore {
      * @param cacheSize          tenants with nothing waiting kept in memory ({@code writ.dossier.cache-size})
      * @param checkpointAfter    how long accepted versions may wait for their snapshot ({@code writ.dossier.checkpoint-after})
      * @param checkpointInterval how often the checkpoint looks ({@code writ.dossier.checkpoint-interval}; 0: only when asked)
+     * @param checkpointMax      snapshots a pass writes at most ({@code writ.dossier.checkpoint-max}; all at shutdown)
      */
     public DossierStore(TransactionOperations<Connection> tx, DatabaseOwner owner, @Value("${writ.dossier.cache-size:2000}") int cacheSize,
                         @Value("${writ.dossier.checkpoint-after:10s}") Duration checkpointAfter,
-                        @Value("${writ.dossier.checkpoint-interval:1s}") Duration checkpointInterval) {
+                        @Value("${writ.dossier.checkpoint-interval:1s}") Duration checkpointInterval,
+                        @Value("${writ.dossier.checkpoint-max:250}") int checkpointMax) {
+        this.checkpointMax = Math.max(1, checkpointMax);
         this.tx = tx;
         this.cacheSize = cacheSize;
         this.checkpointAfterNanos = checkpointAfter.toNanos();
@@ -353,6 +359,8 @@ public class DossierStore {
             Map<String, TenantState> due = new LinkedHashMap<>();
             long capturedNext;
             long replayFrom;
+            // tenants whose versions have waited long enough, as (tenant, dirty since, replay from)
+            List<Object[]> ready = new ArrayList<>();
             appendLock.lock();
             try {
                 capturedNext = nextSeq;
@@ -364,7 +372,7 @@ public class DossierStore {
                             continue;
                         }
                         if (all || now - s.dirtySince >= checkpointAfterNanos) {
-                            due.put(e.getKey(), s);
+                            ready.add(new Object[] {e.getKey(), s.dirtySince, s.replayFrom});
                         } else {
                             replayFrom = Math.min(replayFrom, s.replayFrom);
                         }
@@ -372,6 +380,18 @@ public class DossierStore {
                 }
             } finally {
                 appendLock.unlock();
+            }
+            // at most checkpoint-max snapshots a pass, those waiting longest first: tenants that became active
+            // together would otherwise be written together every checkpoint-after, one large commit that holds up
+            // every other writer; the rest wait for the next pass, and the log position stays before them
+            ready.sort(Comparator.comparingLong(r -> (Long) r[1]));
+            for (int i = 0; i < ready.size(); i++) {
+                String tenant = (String) ready.get(i)[0];
+                if (all || i < checkpointMax) {
+                    due.put(tenant, states.get(tenant));
+                } else {
+                    replayFrom = Math.min(replayFrom, (Long) ready.get(i)[2]);
+                }
             }
             List<Assembled> snapshots = new ArrayList<>(due.size());
             for (Map.Entry<String, TenantState> e : due.entrySet()) {
@@ -697,8 +717,13 @@ public class DossierStore {
 
         private static String describe(SQLException e) {
             StringBuilder b = new StringBuilder("database error, SQL state");
-            for (SQLException s = e; s != null; s = s.getNextException()) {
-                b.append(' ').append(s.getSQLState());
+            // H2 can chain an exception to itself: a bounded walk, each distinct state once
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            SQLException s = e;
+            for (int i = 0; s != null && i < 8; i++, s = s.getNextException()) {
+                if (seen.add(s.getSQLState())) {
+                    b.append(' ').append(s.getSQLState());
+                }
             }
             return b.toString();
         }

@@ -17,6 +17,7 @@ import io.writ.rego.value.ObjectValue;
 import io.writ.rego.value.StringValue;
 import io.writ.rego.value.Value;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -311,6 +312,27 @@ class IngestStoreTest {
         assertThat(column("SELECT COUNT(*) FROM dossier")).as("recovering writes no snapshot").containsExactly("2");
         assertThat(accept(population("r1", 6), null).responseJson()).contains("\"dossier_version\":6");
         assertThat(ctx.getBean(IngestService.class).batchCount()).isEqualTo(7);
+    }
+
+    @Test
+    void aCheckpointPassWritesAtMostItsLimitLongestWaitingFirstAndReplaysFromTheRest() throws InterruptedException {
+        start("h2", Map.of("writ.dossier.checkpoint-after", "0s", "writ.dossier.checkpoint-max", 2));
+        DossierStore dossiers = ctx.getBean(DossierStore.class);
+        String firstOfC = null;
+        for (String t : List.of("ca", "cb", "cc")) {
+            if (t.equals("cc")) {
+                firstOfC = column("SELECT COALESCE(MAX(seq), 0) + 1 FROM signal_batch").get(0);
+            }
+            accept(population(t, 1), null);
+            Thread.sleep(5); // distinct times of waiting
+        }
+        assertThat(dossiers.checkpoint(false)).as("the limit").isEqualTo(2);
+        assertThat(column("SELECT tenant_id FROM tenant_head ORDER BY tenant_id")).as("the two waiting longest")
+                .containsExactly("ca", "cb");
+        assertThat(column("SELECT replay_from FROM signal_checkpoint")).as("a restart reads the tenant left waiting")
+                .containsExactly(firstOfC);
+        assertThat(dossiers.checkpoint(false)).isEqualTo(1);
+        assertThat(column("SELECT tenant_id FROM tenant_head ORDER BY tenant_id")).containsExactly("ca", "cb", "cc");
     }
 
     @ParameterizedTest
