@@ -253,7 +253,9 @@ public class AuditLog implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        sequencer.interrupt();
+        // woken, not interrupted: an interrupt that lands while H2 writes its file closes the file channel
+        // (ClosedByInterruptException), and with it the database for every other thread still shutting down
+        wake.release();
         try {
             sequencer.join(5_000);
         } catch (InterruptedException e) {
