@@ -24,9 +24,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +60,8 @@ public final class LoadDriver {
     }
 
     public static void main(String[] args) throws Exception {
-        int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+        int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 30;
+        int warmup = Integer.getInteger("writ.load.warmup", 15);
         int clients = args.length > 1 ? Integer.parseInt(args[1]) : 8;
         int tenants = args.length > 2 ? Integer.parseInt(args[2]) : 1000;
         boolean postgres = args.length > 3 && args[3].equals("postgres");
@@ -75,7 +77,7 @@ public final class LoadDriver {
             props.put("datasources.default.username", "postgres");
             props.put("datasources.default.password", "");
         } else {
-            props.put("datasources.default.url", ServeCommand.h2FileUrl(dir));
+            props.put("datasources.default.url", ServeCommand.h2FileUrl(dir) + System.getProperty("writ.load.h2-options", ""));
         }
         props.put(ServeCommand.SECRET_PROPERTY, SECRET);
         props.put("micronaut.server.port", -1);
@@ -86,15 +88,32 @@ public final class LoadDriver {
             String token = Tokens.mint(SECRET, "load", List.of("pipeline"), Duration.ofHours(1));
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-            long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-            AtomicLong accepted = new AtomicLong();
-            AtomicLong failed = new AtomicLong();
-            List<long[]> latencies = new ArrayList<>();
-            List<Thread> threads = new ArrayList<>();
+            // a warm-up first (JIT compilation, heap sizing, the first checkpoints), not measured: the goal is
+            // about sustained load
             long t0 = System.nanoTime();
+            Instant wall0 = Instant.now();
+            long measureFrom = t0 + warmup * 1_000_000_000L;
+            long deadline = measureFrom + seconds * 1_000_000_000L;
+            AtomicLong failed = new AtomicLong();
+            // the process's CPU time over the window: on this shared VM the CPU a run gets varies, and figures per
+            // CPU-second compare runs better than figures per second
+            com.sun.management.OperatingSystemMXBean os =
+                    (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            long[] cpu = new long[2];
+            Thread.ofPlatform().daemon().start(() -> {
+                sleepUntil(measureFrom);
+                cpu[0] = os.getProcessCpuTime();
+                sleepUntil(deadline);
+                cpu[1] = os.getProcessCpuTime();
+            });
+            List<long[]> latencies = new ArrayList<>();
+            List<long[]> starts = new ArrayList<>();
+            List<Thread> threads = new ArrayList<>();
             for (int c = 0; c < clients; c++) {
                 long[] mine = new long[1 << 20];
+                long[] began = new long[1 << 20];
                 latencies.add(mine);
+                starts.add(began);
                 Thread t = Thread.ofPlatform().start(() -> {
                     int n = 0;
                     while (System.nanoTime() < deadline && n < mine.length - 1) {
@@ -105,8 +124,8 @@ public final class LoadDriver {
                                     .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
                                     .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
                             if (r.statusCode() == 202) {
-                                accepted.addAndGet(BATCH);
                                 mine[++n] = System.nanoTime() - s;
+                                began[n] = s - t0;
                             } else {
                                 failed.incrementAndGet();
                             }
@@ -121,17 +140,41 @@ public final class LoadDriver {
             for (Thread t : threads) {
                 t.join();
             }
-            double elapsed = (System.nanoTime() - t0) / 1e9;
-            long decidedDuringRun = count(ctx, "SELECT COUNT(*) FROM decision");
-            long[] all = latencies.stream().flatMapToLong(l -> Arrays.stream(l, 1, (int) l[0] + 1)).sorted().toArray();
+            Instant from = wall0.plusSeconds(warmup);
+            Instant to = from.plusSeconds(seconds);
+            // batches started in the measured window: their latencies, and per second of the whole run a line
+            List<Long> measured = new ArrayList<>();
+            Map<Integer, List<Long>> perSecond = new java.util.TreeMap<>();
+            for (int c = 0; c < clients; c++) {
+                long[] l = latencies.get(c);
+                long[] b = starts.get(c);
+                for (int i = 1; i <= l[0]; i++) {
+                    perSecond.computeIfAbsent((int) (b[i] / 1_000_000_000L), k -> new ArrayList<>()).add(l[i]);
+                    if (b[i] >= warmup * 1_000_000_000L) {
+                        measured.add(l[i]);
+                    }
+                }
+            }
+            long[] all = measured.stream().mapToLong(Long::longValue).sorted().toArray();
+            long decidedInWindow = count(ctx, "SELECT COUNT(*) FROM decision WHERE decided_at >= ? AND decided_at < ?", from, to);
             boolean drained = ctx.getBean(EvaluationScheduler.class).awaitIdle(Duration.ofSeconds(120));
-            long[] lags = lags(ctx);
+            long[] lags = lags(ctx, from, to);
 
-            System.out.printf("%s, clients %d, tenants %d, %d s: %d signals accepted (%.0f signals/s), %d batches failed%n",
-                    postgres ? "postgres" : "h2", clients, tenants, seconds, accepted.get(), accepted.get() / elapsed,
-                    failed.get());
-            System.out.printf("decisions during the run: %d (%.0f/s), after draining: %d%n", decidedDuringRun,
-                    decidedDuringRun / elapsed, count(ctx, "SELECT COUNT(*) FROM decision"));
+            System.out.println("second  batches  p50 ms  p99 ms  max ms" + (warmup > 0 ? "   (seconds before " + warmup
+                    + " are the warm-up, not measured)" : ""));
+            perSecond.forEach((sec, l) -> {
+                long[] v = l.stream().mapToLong(Long::longValue).sorted().toArray();
+                System.out.printf("%6d %8d %7.0f %7.0f %7.0f%n", sec, v.length, pct(v, 50) / 1e6, pct(v, 99) / 1e6,
+                        v[v.length - 1] / 1e6);
+            });
+            System.out.printf("%s, clients %d, tenants %d, %d s after %d s of warm-up: %d signals accepted (%.0f signals/s), "
+                            + "%d batches failed%n", postgres ? "postgres" : "h2", clients, tenants, seconds, warmup,
+                    (long) all.length * BATCH, (double) all.length * BATCH / seconds, failed.get());
+            System.out.printf("decisions in the window: %d (%.0f/s)%n", decidedInWindow, (double) decidedInWindow / seconds);
+            double cpuSeconds = (cpu[1] - cpu[0]) / 1e9;
+            System.out.printf("process CPU in the window: %.1f s of %d s (%.2f of %d cores); per CPU-second: %.0f signals, "
+                            + "%.0f decisions%n", cpuSeconds, seconds, cpuSeconds / seconds,
+                    Runtime.getRuntime().availableProcessors(), all.length * BATCH / cpuSeconds, decidedInWindow / cpuSeconds);
             System.out.printf("batch latency ms: p50 %.1f, p99 %.1f, max %.1f (%d batches)%n",
                     pct(all, 50) / 1e6, pct(all, 99) / 1e6, all.length == 0 ? 0 : all[all.length - 1] / 1e6, all.length);
             System.out.printf("acceptance -> decision lag ms: p50 %.0f, p99 %.0f, max %.0f (%d dossier versions)%s%n",
@@ -189,7 +232,7 @@ public final class LoadDriver {
 
     /** For every dossier version: from its acceptance to the first decision of that version or a later one. */
     @SuppressWarnings("unchecked")
-    private static long[] lags(ApplicationContext ctx) {
+    private static long[] lags(ApplicationContext ctx, Instant from, Instant to) {
         TransactionOperations<Connection> tx = ctx.getBean(TransactionOperations.class);
         return tx.executeRead(status -> {
             Connection c = status.getConnection();
@@ -206,7 +249,8 @@ public final class LoadDriver {
                 throw new IllegalStateException(e);
             }
             List<Long> out = new ArrayList<>();
-            try (PreparedStatement s = c.prepareStatement("SELECT received_at, response_json FROM signal_batch");
+            try (PreparedStatement s = select(c, "SELECT received_at, response_json FROM signal_batch "
+                    + "WHERE received_at >= ? AND received_at < ?", from, to);
                  ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     long received = nanos(rs.getObject(1, OffsetDateTime.class));
@@ -235,17 +279,35 @@ public final class LoadDriver {
         return t.toEpochSecond() * 1_000_000_000L + t.getNano();
     }
 
+    private static PreparedStatement select(Connection c, String sql, Instant from, Instant to) throws SQLException {
+        PreparedStatement s = c.prepareStatement(sql);
+        s.setObject(1, from.atOffset(ZoneOffset.UTC));
+        s.setObject(2, to.atOffset(ZoneOffset.UTC));
+        return s;
+    }
+
     @SuppressWarnings("unchecked")
-    private static long count(ApplicationContext ctx, String sql) {
+    private static long count(ApplicationContext ctx, String sql, Instant from, Instant to) {
         TransactionOperations<Connection> tx = ctx.getBean(TransactionOperations.class);
         return tx.executeRead(status -> {
-            try (PreparedStatement s = status.getConnection().prepareStatement(sql); ResultSet rs = s.executeQuery()) {
+            try (PreparedStatement s = select(status.getConnection(), sql, from, to); ResultSet rs = s.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
             } catch (SQLException e) {
                 throw new IllegalStateException(e);
             }
         });
+    }
+
+    private static void sleepUntil(long nanoTime) {
+        long left;
+        while ((left = nanoTime - System.nanoTime()) > 0) {
+            try {
+                Thread.sleep(Duration.ofNanos(left));
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
     }
 
     private static double pct(long[] sorted, int p) {
