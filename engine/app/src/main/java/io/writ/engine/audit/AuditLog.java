@@ -41,7 +41,6 @@ public class AuditLog implements AutoCloseable {
     public static final String DEFAULT_ORIGIN = "writ.local/audit";
     private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
     private static final int BATCH = 2_000;
-    private static final long GATHER_MILLIS = 20;
 
     private final AuditStore store;
     private final TransactionOperations<Connection> tx;
@@ -49,6 +48,7 @@ public class AuditLog implements AutoCloseable {
     private final LogKey key;
     private final String origin;
     private final Duration poll;
+    private final long gatherMillis;
     private final ReentrantLock sequencing = new ReentrantLock();
     private final Semaphore wake = new Semaphore(0);
     private final Thread sequencer;
@@ -57,7 +57,9 @@ public class AuditLog implements AutoCloseable {
 
     public AuditLog(AuditStore store, TransactionOperations<Connection> tx, EntryMask mask, LogKey key,
                     @Value("${writ.log.origin:" + DEFAULT_ORIGIN + "}") String origin,
-                    @Value("${writ.log.sequence-interval:250ms}") Duration poll) {
+                    @Value("${writ.log.sequence-interval:250ms}") Duration poll,
+                    @Value("${writ.log.gather:80ms}") Duration gather) {
+        this.gatherMillis = gather.toMillis();
         this.store = store;
         this.tx = tx;
         this.mask = mask;
@@ -93,6 +95,11 @@ public class AuditLog implements AutoCloseable {
      * @throws IllegalArgumentException when the body uses one of the three names the log sets
      */
     public Prepared prepare(String kind, ObjectValue body) {
+        return prepare(kind, body, 4096);
+    }
+
+    /** As {@link #prepare(String, ObjectValue)}, for an entry whose canonical text is about {@code expectedLength} chars. */
+    public Prepared prepare(String kind, ObjectValue body, int expectedLength) {
         for (String reserved : List.of("kind", "logged_at", "masked")) {
             if (body.get(reserved) != null) {
                 throw new IllegalArgumentException("an audit entry body must not set '" + reserved + "'; the log does");
@@ -103,7 +110,7 @@ public class AuditLog implements AutoCloseable {
         EntryMask.MaskedValue m = mask.mask(entry);
         ObjectValue masked = m.entry().toBuilder()
                 .put("masked", ArrayValue.wrap(m.erased().stream().map(StringValue::of).toArray(io.writ.rego.value.Value[]::new))).build();
-        String json = Jcs.canonicalize(masked);
+        String json = Jcs.canonicalize(masked, expectedLength);
         // hashed here too, on the caller's thread: the sequencer then reads hashes, never the entries' texts
         return new Prepared(kind, text(body, "tenant"), text(body, "case"), at, json,
                 Merkle.leafHash(json.getBytes(StandardCharsets.UTF_8)));
@@ -176,7 +183,7 @@ public class AuditLog implements AutoCloseable {
             try {
                 if (wake.tryAcquire(poll.toMillis(), TimeUnit.MILLISECONDS)) {
                     // let the commits of a busy moment gather: one pass, one checkpoint and one commit for all of them
-                    Thread.sleep(GATHER_MILLIS);
+                    Thread.sleep(gatherMillis);
                 }
                 wake.drainPermits();
                 if (running) {

@@ -43,7 +43,7 @@ public class DossierEvaluator {
 
     public DossierEvaluator(TransactionOperations<Connection> tx, DossierStore dossiers, DecisionStore decisions,
                             PolicyEngine engine, List<DecisionSink> sinks, AuditLog audit,
-                            @io.micronaut.context.annotation.Value("${writ.evaluation.max-group:64}") int maxGroup) {
+                            @io.micronaut.context.annotation.Value("${writ.evaluation.max-group:256}") int maxGroup) {
         this.audit = audit;
         this.tx = tx;
         this.dossiers = dossiers;
@@ -108,7 +108,7 @@ public class DossierEvaluator {
                 revision == null ? "" : revision, result, Instant.now(), micros);
         return writer.submitAsync(new Decided(undecided.get(), decision, input,
                 // masked and canonicalised here, in parallel, not in the one writer's transaction
-                audit.prepare(Entries.DECISION, Entries.decision(decision, input))), writes).thenApply(stored -> {
+                audit.prepare(Entries.DECISION, Entries.decision(decision, input), d.json().length() + 2048)), writes).thenApply(stored -> {
                     dossiers.markDecided(tenantId, stored.dossierVersion());
                     return Optional.of(stored);
                 });

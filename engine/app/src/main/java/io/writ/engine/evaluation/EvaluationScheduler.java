@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Runs evaluations in the background, coalesced per tenant: at most one evaluation of a tenant runs at a
  * time, and a request that arrives while one runs only marks the tenant to be looked at again, so that the
  * newest dossier version is always the last one decided and intermediate versions may be skipped. A tenant
- * whose signals keep coming is evaluated at most once per {@code writ.evaluation.min-interval} (200 ms): under
+ * whose signals keep coming is evaluated at most once per {@code writ.evaluation.min-interval} (500 ms): under
  * load the evaluations a tenant needs stay bounded however many batches touch it, and the lag from acceptance
  * to decision stays within that interval plus one evaluation. An evaluation that fails (the policy errs, the
  * OPA server is down, the database refuses) is tried again after {@code writ.evaluation.retry-backoff} (1 s),
@@ -65,7 +65,7 @@ public class EvaluationScheduler implements ApplicationEventListener<StartupEven
 
     public EvaluationScheduler(DossierEvaluator evaluator, DossierStore dossiers,
                                @Value("${writ.evaluation.threads:2}") int threads,
-                               @Value("${writ.evaluation.min-interval:200ms}") Duration minInterval,
+                               @Value("${writ.evaluation.min-interval:500ms}") Duration minInterval,
                                @Value("${writ.evaluation.retry-backoff:1s}") Duration retryBackoff,
                                @Value("${writ.evaluation.retry-attempts:8}") int retryAttempts) {
         this.evaluator = evaluator;
