@@ -34,7 +34,7 @@ public final class Jcs {
      * numbers outside the double range and strings with unpaired surrogates.
      */
     public static String canonicalize(JsonNode node) {
-        return canonicalize(Json.fromNode(node), true);
+        return canonicalize(Json.fromNode(node), true, 4096);
     }
 
     /**
@@ -44,12 +44,17 @@ public final class Jcs {
      * string and for numbers outside the double range.
      */
     public static String canonicalize(Value v) {
-        return canonicalize(v, false);
+        return canonicalize(v, false, 4096);
+    }
+
+    /** As {@link #canonicalize(Value)}, with room for {@code expectedLength} chars from the start (no regrowing). */
+    public static String canonicalize(Value v, int expectedLength) {
+        return canonicalize(v, false, expectedLength);
     }
 
     /** @param refuseUnpaired throw on an unpaired surrogate instead of writing U+FFFD for it */
-    private static String canonicalize(Value v, boolean refuseUnpaired) {
-        StringBuilder out = new StringBuilder(4096);
+    private static String canonicalize(Value v, boolean refuseUnpaired, int expectedLength) {
+        StringBuilder out = new StringBuilder(Math.max(16, expectedLength));
         write(v, refuseUnpaired, out);
         return out.toString();
     }
