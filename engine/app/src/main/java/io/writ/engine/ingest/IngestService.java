@@ -211,7 +211,9 @@ public class IngestService {
             s.setString(5, key == null ? null : key.key());
             s.setString(6, r.bodySha256());
             s.setInt(7, r.signals().size());
-            s.setString(8, "[" + String.join(",", r.texts()) + "]");
+            java.util.StringJoiner signals = new java.util.StringJoiner(",", "[", "]"); // sized once
+            r.texts().forEach(signals::add);
+            s.setString(8, signals.toString());
             s.setString(9, response);
             s.setObject(10, now);
             s.executeUpdate();

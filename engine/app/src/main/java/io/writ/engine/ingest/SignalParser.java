@@ -8,6 +8,7 @@ import io.writ.rego.value.ArrayValue;
 import io.writ.rego.value.Json;
 import io.writ.rego.value.Value;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,12 +23,13 @@ public final class SignalParser {
     private SignalParser() {
     }
 
-    /** The batch's signals, each as posted (not yet validated). */
-    public static List<Value> parse(String body, boolean ndjson) {
-        if (body == null || body.isBlank()) {
+    /** The batch's signals, each as posted (not yet validated), from the body's UTF-8 bytes. */
+    public static List<Value> parse(byte[] body, boolean ndjson) {
+        if (body == null || blank(body)) {
             throw Problem.badRequest("the request body is empty");
         }
-        List<Value> signals = ndjson ? ndjson(body) : array(body);
+        // an array is read from the bytes (no string of the whole body); NDJSON is split into lines as text
+        List<Value> signals = ndjson ? ndjson(new String(body, StandardCharsets.UTF_8)) : array(body);
         if (signals.size() > MAX_SIGNALS) {
             throw new Problem(HttpStatus.REQUEST_ENTITY_TOO_LARGE, "too-many-signals",
                     "a batch holds at most " + MAX_SIGNALS + " signals; this one has " + signals.size());
@@ -38,7 +40,16 @@ public final class SignalParser {
         return signals;
     }
 
-    private static List<Value> array(String body) {
+    private static boolean blank(byte[] body) {
+        for (byte b : body) {
+            if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static List<Value> array(byte[] body) {
         Value v;
         try {
             v = Json.parse(body);

@@ -42,7 +42,7 @@ public class SignalsController {
     // does not match is otherwise refused before the controller, as a bare 403)
     @Post(consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
     @ExecuteOn(TaskExecutors.BLOCKING) // parses, validates and writes to the database: off the event loop
-    public HttpResponse<String> post(HttpRequest<?> request, Authentication caller, @Nullable @Body String body,
+    public HttpResponse<String> post(HttpRequest<?> request, Authentication caller, @Nullable @Body byte[] body,
                                      @Nullable @Header("Idempotency-Key") String idempotencyKey) {
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_KEY_LENGTH)) {
             throw Problem.badRequest("the Idempotency-Key header must be 1 to " + MAX_KEY_LENGTH + " characters");

@@ -101,7 +101,7 @@ class IngestStoreTest {
     }
 
     static List<Value> signals(String json) {
-        List<Value> s = SignalParser.parse(json, false);
+        List<Value> s = SignalParser.parse(json.getBytes(java.nio.charset.StandardCharsets.UTF_8), false);
         assertThat(SignalValidator.validate(s)).isEmpty();
         return s;
     }

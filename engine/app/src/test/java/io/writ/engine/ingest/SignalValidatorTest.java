@@ -20,7 +20,7 @@ class SignalValidatorTest {
     @Test
     void everyTypeHasAValidExample() {
         String t = "\"tenant_id\": \"t\"";
-        assertThat(SignalValidator.validate(SignalParser.parse("[" + String.join(",",
+        assertThat(SignalValidator.validate(SignalParser.parse(("[" + String.join(",",
                 "{\"type\": \"tenant\", " + t + ", \"id\": \"t\", \"name\": \"n\", \"segment\": \"government-intelligence\", \"country\": \"XX\"}",
                 "{\"type\": \"subscription\", " + t + ", \"id\": \"s\", \"provider\": \"azure\", \"state\": \"suspended\", "
                         + "\"services\": [\"storage\"]}",
@@ -33,7 +33,7 @@ class SignalValidatorTest {
                 "{\"type\": \"report\", " + t + ", \"id\": \"r\", \"allegation\": \"csam\", \"credibility\": \"low\", "
                         + "\"corroborated\": false, \"received\": \"2025-08-06T00:00:00.5Z\", \"reporter\": {}}",
                 "{\"type\": \"attestation\", " + t + ", \"kind\": \"k\", \"valid_until\": \"2026-01-01T00:00:00Z\", \"scope_subjects\": 40}")
-                + "]", false))).isEmpty();
+                + "]").getBytes(java.nio.charset.StandardCharsets.UTF_8), false))).isEmpty();
     }
 
     @ParameterizedTest(name = "{0} -> {1}: {2}")

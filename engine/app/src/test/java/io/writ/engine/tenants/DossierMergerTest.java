@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DossierMergerTest {
 
     static List<ObjectValue> signals(String json) {
-        return SignalParser.parse(json, false).stream().map(v -> (ObjectValue) v).toList();
+        return SignalParser.parse(json.getBytes(java.nio.charset.StandardCharsets.UTF_8), false).stream().map(v -> (ObjectValue) v).toList();
     }
 
     @Test

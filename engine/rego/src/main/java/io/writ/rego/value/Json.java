@@ -32,7 +32,27 @@ public final class Json {
      * Throws {@link IllegalArgumentException} with the parser's message and position.
      */
     public static Value parse(String json) {
-        try (JsonParser p = MAPPER.getFactory().createParser(json)) {
+        try {
+            return parse(MAPPER.getFactory().createParser(json));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * As {@link #parse(String)}, from UTF-8 bytes (malformed UTF-8 is an {@link IllegalArgumentException} too): no
+     * string of the whole text is made, and strings are read from the bytes directly.
+     */
+    public static Value parse(byte[] utf8) {
+        try {
+            return parse(MAPPER.getFactory().createParser(utf8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Value parse(JsonParser parser) {
+        try (JsonParser p = parser) {
             JsonToken t = p.nextToken();
             if (t == null) {
                 throw new IllegalArgumentException("no JSON value");
