@@ -100,11 +100,14 @@ public final class LoadDriver {
             com.sun.management.OperatingSystemMXBean os =
                     (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
             long[] cpu = new long[2];
+            List<Map<String, Long>> byThreads = new ArrayList<>(List.of(Map.of(), Map.of()));
             Thread.ofPlatform().daemon().start(() -> {
                 sleepUntil(measureFrom);
                 cpu[0] = os.getProcessCpuTime();
+                byThreads.set(0, threadCpu());
                 sleepUntil(deadline);
                 cpu[1] = os.getProcessCpuTime();
+                byThreads.set(1, threadCpu());
             });
             List<long[]> latencies = new ArrayList<>();
             List<long[]> starts = new ArrayList<>();
@@ -175,6 +178,12 @@ public final class LoadDriver {
             System.out.printf("process CPU in the window: %.1f s of %d s (%.2f of %d cores); per CPU-second: %.0f signals, "
                             + "%.0f decisions%n", cpuSeconds, seconds, cpuSeconds / seconds,
                     Runtime.getRuntime().availableProcessors(), all.length * BATCH / cpuSeconds, decidedInWindow / cpuSeconds);
+            // per group of threads: ingest runs on the HTTP event loop and on the carriers of its virtual threads
+            StringBuilder groups = new StringBuilder("CPU s by threads:");
+            byThreads.get(1).entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(10)
+                    .forEach(e -> groups.append(String.format(" %s %.1f,", e.getKey(),
+                            (e.getValue() - byThreads.get(0).getOrDefault(e.getKey(), 0L)) / 1e9)));
+            System.out.println(groups);
             System.out.printf("batch latency ms: p50 %.1f, p99 %.1f, max %.1f (%d batches)%n",
                     pct(all, 50) / 1e6, pct(all, 99) / 1e6, all.length == 0 ? 0 : all[all.length - 1] / 1e6, all.length);
             System.out.printf("acceptance -> decision lag ms: p50 %.0f, p99 %.0f, max %.0f (%d dossier versions)%s%n",
@@ -297,6 +306,19 @@ public final class LoadDriver {
                 throw new IllegalStateException(e);
             }
         });
+    }
+
+    /** CPU time of the live platform threads, summed by name without its trailing number. */
+    private static Map<String, Long> threadCpu() {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        Map<String, Long> out = new HashMap<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            long ns = mx.getThreadCpuTime(t.threadId());
+            if (ns > 0) {
+                out.merge(t.getName().replaceAll("[-0-9]+$", ""), ns, Long::sum);
+            }
+        }
+        return out;
     }
 
     private static void sleepUntil(long nanoTime) {
