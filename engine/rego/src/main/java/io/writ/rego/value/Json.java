@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Conversion between Jackson trees / JSON text and Rego values. */
 public final class Json {
@@ -24,7 +25,38 @@ public final class Json {
             .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
             .build();
 
+    /** Strings at most this long are shared ({@link #shared}); longer ones are rarely repeated. */
+    static final int SHARED_MAX_LENGTH = 48;
+    /** How many distinct strings are shared at most; past that, new ones are made as before. */
+    static final int SHARED_MAX = 65_536;
+    private static final ConcurrentHashMap<String, StringValue> SHARED = new ConcurrentHashMap<>();
+
     private Json() {
+    }
+
+    /**
+     * The one value of a short string that parsed text repeats: object keys ({@code "subscription"},
+     * {@code "period"}) and common values (service and metric names, categories, ids). Parsed signals and dossiers
+     * stay in memory for seconds, so every young collection copies what they hold; a shared string is one object
+     * for all of them instead of two or three for each. Bounded: once {@link #SHARED_MAX} strings are shared, others
+     * are made anew (correct either way: a value is compared by its text, never by identity).
+     */
+    static StringValue shared(String s) {
+        if (s.length() > SHARED_MAX_LENGTH) {
+            return StringValue.of(s);
+        }
+        StringValue v = SHARED.get(s);
+        if (v != null) {
+            return v;
+        }
+        v = StringValue.of(s);
+        if (SHARED.size() < SHARED_MAX) {
+            StringValue first = SHARED.putIfAbsent(s, v);
+            if (first != null) {
+                return first;
+            }
+        }
+        return v;
     }
 
     /**
@@ -78,7 +110,7 @@ public final class Json {
                 List<Value> ks = new ArrayList<>();
                 List<Value> vs = new ArrayList<>();
                 while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    ks.add(StringValue.of(p.currentName()));
+                    ks.add(shared(p.currentName()));
                     vs.add(read(p, p.nextToken()));
                 }
                 return ObjectValue.wrapUnsorted(ks.toArray(new Value[0]), vs.toArray(new Value[0]));
@@ -92,7 +124,7 @@ public final class Json {
                 return ArrayValue.wrap(items.toArray(new Value[0]));
             }
             case VALUE_STRING:
-                return StringValue.of(p.getText());
+                return shared(p.getText());
             case VALUE_NUMBER_INT:
                 return p.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? NumberValue.of(p.getBigIntegerValue())
                         : NumberValue.of(p.getLongValue());

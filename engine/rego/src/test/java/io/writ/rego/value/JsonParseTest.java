@@ -23,4 +23,16 @@ class JsonParseTest {
         assertThatThrownBy(() -> Json.parse("[1] 2".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("line 1, column");
     }
+
+    @Test
+    void shortStringsAndKeysAreSharedLongOnesAreNot() {
+        String longText = "x".repeat(Json.SHARED_MAX_LENGTH + 1);
+        ArrayValue a = (ArrayValue) Json.parse("[{\"service\": \"storage\"}, {\"service\": \"storage\"}, \"" + longText
+                + "\", \"" + longText + "\"]");
+        ObjectValue first = (ObjectValue) a.get(0);
+        ObjectValue second = (ObjectValue) a.get(1);
+        assertThat(first.keyAt(0)).isSameAs(second.keyAt(0));
+        assertThat(first.valueAt(0)).isSameAs(second.valueAt(0));
+        assertThat(a.get(2)).isEqualTo(a.get(3)).isNotSameAs(a.get(3));
+    }
 }
