@@ -53,9 +53,11 @@ public class DossierEvaluator {
         this.writer = new GroupCommit<>(this::store, d -> 1, maxGroup);
     }
 
-    /** A decision, the version it decided, the input the policy saw and its log entry, ready to store. */
-    private record Decided(DossierStore.Assembled version, StoredDecision decision, ObjectValue input,
-                           AuditLog.Prepared entry) {
+    /**
+     * A decision, the input the policy saw and its log entry, ready to store. Nothing more: it waits in the writer's
+     * queue, and what it holds lives that long (the dossier's text is in the entry already).
+     */
+    private record Decided(StoredDecision decision, ObjectValue input, AuditLog.Prepared entry) {
     }
 
     private List<StoredDecision> store(List<Decided> group) {
@@ -106,7 +108,7 @@ public class DossierEvaluator {
         }
         StoredDecision decision = new StoredDecision(TimeOrderedIds.next(), tenantId, d.version(), d.sha256(),
                 revision == null ? "" : revision, result, Instant.now(), micros);
-        return writer.submitAsync(new Decided(undecided.get(), decision, input,
+        return writer.submitAsync(new Decided(decision, input,
                 // masked and canonicalised here, in parallel, not in the one writer's transaction
                 audit.prepare(Entries.DECISION, Entries.decision(decision, input), d.json().length() + 2048)), writes).thenApply(stored -> {
                     dossiers.markDecided(tenantId, stored.dossierVersion());

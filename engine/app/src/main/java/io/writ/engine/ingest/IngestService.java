@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.StringJoiner;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -211,7 +212,7 @@ public class IngestService {
             s.setString(5, key == null ? null : key.key());
             s.setString(6, r.bodySha256());
             s.setInt(7, r.signals().size());
-            java.util.StringJoiner signals = new java.util.StringJoiner(",", "[", "]"); // sized once
+            StringJoiner signals = new StringJoiner(",", "[", "]"); // sized once
             r.texts().forEach(signals::add);
             s.setString(8, signals.toString());
             s.setString(9, response);
