@@ -111,7 +111,7 @@ public final class LoadDriver {
             long[] cpu = new long[2];
             long[] jit = new long[2];
             long[] gc = new long[2];
-            List<Map<String, Long>> byThreads = new ArrayList<>(List.of(Map.of(), Map.of()));
+            List<Map<Long, Map.Entry<String, Long>>> byThreads = new ArrayList<>(List.of(Map.of(), Map.of()));
             Thread.ofPlatform().daemon().start(() -> {
                 sleepUntil(measureFrom);
                 cpu[0] = os.getProcessCpuTime();
@@ -206,9 +206,9 @@ public final class LoadDriver {
                     Runtime.getRuntime().availableProcessors(), all.length * BATCH / cpuSeconds, decidedInWindow / cpuSeconds);
             // per group of threads: ingest runs on the HTTP event loop and on the carriers of its virtual threads
             StringBuilder groups = new StringBuilder("CPU s by threads:");
-            byThreads.get(1).entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(10)
-                    .forEach(e -> groups.append(String.format(" %s %.1f,", e.getKey(),
-                            (e.getValue() - byThreads.get(0).getOrDefault(e.getKey(), 0L)) / 1e9)));
+            cpuByGroup(byThreads.get(0), byThreads.get(1)).entrySet().stream()
+                    .sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(10)
+                    .forEach(e -> groups.append(String.format(" %s %.1f,", e.getKey(), e.getValue())));
             System.out.println(groups);
             // compilation still going on means the warm-up was too short for the figures to be the steady state
             System.out.printf("in the window: JIT compilation %.1f s (compiler threads), GC pauses %.1f s%n",
@@ -348,16 +348,32 @@ public final class LoadDriver {
                 .mapToLong(java.lang.management.GarbageCollectorMXBean::getCollectionTime).sum();
     }
 
-    /** CPU time of the live platform threads, summed by name without its trailing number. */
-    private static Map<String, Long> threadCpu() {
+    /** CPU time of each live platform thread, by thread id, with its name. */
+    private static Map<Long, Map.Entry<String, Long>> threadCpu() {
         java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
-        Map<String, Long> out = new HashMap<>();
+        Map<Long, Map.Entry<String, Long>> out = new HashMap<>();
         for (Thread t : Thread.getAllStackTraces().keySet()) {
             long ns = mx.getThreadCpuTime(t.threadId());
             if (ns > 0) {
-                out.merge(t.getName().replaceAll("[-0-9]+$", ""), ns, Long::sum);
+                out.put(t.threadId(), Map.entry(t.getName(), ns));
             }
         }
+        return out;
+    }
+
+    /**
+     * CPU seconds each group of threads (a name without its trailing number) used between two readings, counting
+     * only threads alive at both: a thread that ended meanwhile has no second reading.
+     */
+    private static Map<String, Double> cpuByGroup(Map<Long, Map.Entry<String, Long>> before,
+                                                  Map<Long, Map.Entry<String, Long>> after) {
+        Map<String, Double> out = new HashMap<>();
+        after.forEach((id, now) -> {
+            Map.Entry<String, Long> then = before.get(id);
+            if (then != null) {
+                out.merge(now.getKey().replaceAll("[-0-9]+$", ""), (now.getValue() - then.getValue()) / 1e9, Double::sum);
+            }
+        });
         return out;
     }
 
