@@ -359,8 +359,7 @@ public class DossierStore {
             Map<String, TenantState> due = new LinkedHashMap<>();
             long capturedNext;
             long replayFrom;
-            // tenants whose versions have waited long enough, as (tenant, dirty since, replay from)
-            List<Object[]> ready = new ArrayList<>();
+            List<Waiting> ready = new ArrayList<>();
             appendLock.lock();
             try {
                 capturedNext = nextSeq;
@@ -372,7 +371,7 @@ public class DossierStore {
                             continue;
                         }
                         if (all || now - s.dirtySince >= checkpointAfterNanos) {
-                            ready.add(new Object[] {e.getKey(), s.dirtySince, s.replayFrom});
+                            ready.add(new Waiting(e.getKey(), s, s.dirtySince, s.replayFrom));
                         } else {
                             replayFrom = Math.min(replayFrom, s.replayFrom);
                         }
@@ -384,13 +383,13 @@ public class DossierStore {
             // at most checkpoint-max snapshots a pass, those waiting longest first: tenants that became active
             // together would otherwise be written together every checkpoint-after, one large commit that holds up
             // every other writer; the rest wait for the next pass, and the log position stays before them
-            ready.sort(Comparator.comparingLong(r -> (Long) r[1]));
+            ready.sort(Comparator.comparingLong(Waiting::since));
             for (int i = 0; i < ready.size(); i++) {
-                String tenant = (String) ready.get(i)[0];
+                Waiting w = ready.get(i);
                 if (all || i < checkpointMax) {
-                    due.put(tenant, states.get(tenant));
+                    due.put(w.tenantId(), w.state());
                 } else {
-                    replayFrom = Math.min(replayFrom, (Long) ready.get(i)[2]);
+                    replayFrom = Math.min(replayFrom, w.replayFrom());
                 }
             }
             List<Assembled> snapshots = new ArrayList<>(due.size());
@@ -440,6 +439,10 @@ public class DossierStore {
         } finally {
             checkpointLock.unlock();
         }
+    }
+
+    /** A tenant whose versions have waited long enough for a snapshot, as the checkpoint saw it under its lock. */
+    private record Waiting(String tenantId, TenantState state, long since, long replayFrom) {
     }
 
     private static void writeSnapshots(Connection c, List<Assembled> snapshots) {
