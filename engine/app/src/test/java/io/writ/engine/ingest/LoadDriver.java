@@ -160,9 +160,12 @@ public final class LoadDriver {
             }
             Instant from = wall0.plusSeconds(warmup);
             Instant to = from.plusSeconds(seconds);
-            // batches started in the measured window: their latencies, and per second of the whole run a line
+            // batches started in the measured window: their latencies; per second of the whole run a line; and, when
+            // asked for, a trace line per batch (start and latency, ms)
             List<Long> measured = new ArrayList<>();
             Map<Integer, List<Long>> perSecond = new java.util.TreeMap<>();
+            String trace = System.getProperty("writ.load.trace");
+            StringBuilder traceLines = new StringBuilder();
             for (int c = 0; c < clients; c++) {
                 long[] l = latencies.get(c);
                 long[] b = starts.get(c);
@@ -171,20 +174,15 @@ public final class LoadDriver {
                     if (b[i] >= warmup * 1_000_000_000L) {
                         measured.add(l[i]);
                     }
-                }
-            }
-            long[] all = measured.stream().mapToLong(Long::longValue).sorted().toArray();
-            String trace = System.getProperty("writ.load.trace");
-            if (trace != null) {
-                StringBuilder lines = new StringBuilder();
-                for (int c = 0; c < clients; c++) {
-                    long[] l = latencies.get(c);
-                    for (int i = 1; i <= l[0]; i++) {
-                        lines.append(starts.get(c)[i] / 1_000_000).append(' ').append(l[i] / 1_000_000).append('\n');
+                    if (trace != null) {
+                        traceLines.append(b[i] / 1_000_000).append(' ').append(l[i] / 1_000_000).append('\n');
                     }
                 }
-                Files.writeString(Path.of(trace), lines);
             }
+            if (trace != null) {
+                Files.writeString(Path.of(trace), traceLines);
+            }
+            long[] all = measured.stream().mapToLong(Long::longValue).sorted().toArray();
             long decidedInWindow = count(ctx, "SELECT COUNT(*) FROM decision WHERE decided_at >= ? AND decided_at < ?", from, to);
             boolean drained = ctx.getBean(EvaluationScheduler.class).awaitIdle(Duration.ofSeconds(120));
             long[] lags = lags(ctx, from, to);
