@@ -2,6 +2,7 @@ package io.writ.engine.audit;
 
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Value;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.transaction.TransactionDefinition;
 import io.micronaut.transaction.TransactionOperations;
 import io.micronaut.transaction.annotation.Transactional;
@@ -95,11 +96,14 @@ public class AuditLog implements AutoCloseable {
      * @throws IllegalArgumentException when the body uses one of the three names the log sets
      */
     public Prepared prepare(String kind, ObjectValue body) {
-        return prepare(kind, body, 4096);
+        return prepare(kind, body, null);
     }
 
-    /** As {@link #prepare(String, ObjectValue)}, for an entry whose canonical text is about {@code expectedLength} chars. */
-    public Prepared prepare(String kind, ObjectValue body, int expectedLength) {
+    /**
+     * As {@link #prepare(String, ObjectValue)}, for a body that holds a large value whose canonical text is known
+     * (a decision's input, the dossier): where masking left that value as it is, its text is used as it is.
+     */
+    public Prepared prepare(String kind, ObjectValue body, @Nullable Jcs.Known known) {
         for (String reserved : List.of("kind", "logged_at", "masked")) {
             if (body.get(reserved) != null) {
                 throw new IllegalArgumentException("an audit entry body must not set '" + reserved + "'; the log does");
@@ -110,7 +114,7 @@ public class AuditLog implements AutoCloseable {
         EntryMask.MaskedValue m = mask.mask(entry);
         ObjectValue masked = m.entry().toBuilder()
                 .put("masked", ArrayValue.wrap(m.erased().stream().map(StringValue::of).toArray(io.writ.rego.value.Value[]::new))).build();
-        String json = Jcs.canonicalize(masked, expectedLength);
+        String json = Jcs.canonicalize(masked, known == null ? 4096 : known.text().length() + 2048, known);
         // hashed here too, on the caller's thread: the sequencer then reads hashes, never the entries' texts
         return new Prepared(kind, text(body, "tenant"), text(body, "case"), at, json,
                 Merkle.leafHash(json.getBytes(StandardCharsets.UTF_8)));

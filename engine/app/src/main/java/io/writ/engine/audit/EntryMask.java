@@ -127,6 +127,9 @@ public class EntryMask {
             Value[] values = null;
             for (int k = 0; k < o.size(); k++) {
                 Value child = o.valueAt(k);
+                if (!holdsValues(child)) {
+                    continue; // a string, number, boolean or null holds no report
+                }
                 String key = ObjectValue.keyText(o.keyAt(k));
                 path.add(escape(key));
                 Value masked = reporters(child, path, erased);
@@ -153,6 +156,9 @@ public class EntryMask {
         if (v instanceof ArrayValue a) {
             Value[] items = null;
             for (int i = 0; i < a.size(); i++) {
+                if (!holdsValues(a.get(i))) {
+                    continue;
+                }
                 path.add(Integer.toString(i));
                 Value masked = reporters(a.get(i), path, erased);
                 path.removeLast();
@@ -166,6 +172,10 @@ public class EntryMask {
             return items == null ? a : ArrayValue.wrap(items);
         }
         return v;
+    }
+
+    private static boolean holdsValues(Value v) {
+        return v instanceof ObjectValue || v instanceof ArrayValue || v instanceof SetValue;
     }
 
     /** The object without its member {@code key}. */

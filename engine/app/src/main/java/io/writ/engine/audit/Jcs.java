@@ -34,7 +34,7 @@ public final class Jcs {
      * numbers outside the double range and strings with unpaired surrogates.
      */
     public static String canonicalize(JsonNode node) {
-        return canonicalize(Json.fromNode(node), true, 4096);
+        return canonicalize(Json.fromNode(node), true, 4096, null);
     }
 
     /**
@@ -44,22 +44,39 @@ public final class Jcs {
      * string and for numbers outside the double range.
      */
     public static String canonicalize(Value v) {
-        return canonicalize(v, false, 4096);
+        return canonicalize(v, false, 4096, null);
     }
 
     /** As {@link #canonicalize(Value)}, with room for {@code expectedLength} chars from the start (no regrowing). */
     public static String canonicalize(Value v, int expectedLength) {
-        return canonicalize(v, false, expectedLength);
+        return canonicalize(v, false, expectedLength, null);
+    }
+
+    /**
+     * As {@link #canonicalize(Value, int)}, for a value that holds a part whose canonical text is known already:
+     * where {@code known.value()} itself (the same instance) occurs, {@code known.text()} is written as it is instead
+     * of being worked out again. The text must be what {@link #canonicalize(Value)} gives for that value.
+     */
+    public static String canonicalize(Value v, int expectedLength, Known known) {
+        return canonicalize(v, false, expectedLength, known);
+    }
+
+    /** A value and its canonical text, as {@link #canonicalize(Value)} gives it. */
+    public record Known(Value value, String text) {
     }
 
     /** @param refuseUnpaired throw on an unpaired surrogate instead of writing U+FFFD for it */
-    private static String canonicalize(Value v, boolean refuseUnpaired, int expectedLength) {
+    private static String canonicalize(Value v, boolean refuseUnpaired, int expectedLength, Known known) {
         StringBuilder out = new StringBuilder(Math.max(16, expectedLength));
-        write(v, refuseUnpaired, out);
+        write(v, refuseUnpaired, out, known);
         return out.toString();
     }
 
-    private static void write(Value v, boolean refuseUnpaired, StringBuilder out) {
+    private static void write(Value v, boolean refuseUnpaired, StringBuilder out, Known known) {
+        if (known != null && v == known.value()) {
+            out.append(known.text());
+            return;
+        }
         switch (v) {
             case ObjectValue o -> {
                 int n = o.size();
@@ -89,12 +106,12 @@ public final class Jcs {
                     }
                     Json.appendQuoted(keys[i], out);
                     out.append(':');
-                    write(o.valueAt(i), refuseUnpaired, out);
+                    write(o.valueAt(i), refuseUnpaired, out, known);
                 }
                 out.append('}');
             }
-            case ArrayValue a -> elements(a.items(), refuseUnpaired, out);
-            case SetValue set -> elements(set.elements(), refuseUnpaired, out);
+            case ArrayValue a -> elements(a.items(), refuseUnpaired, out, known);
+            case SetValue set -> elements(set.elements(), refuseUnpaired, out, known);
             case StringValue str -> Json.appendQuoted(text(str.value(), refuseUnpaired), out);
             case NumberValue num -> {
                 if (num.isLong() && Math.abs(num.longValue()) <= MAX_EXACT) {
@@ -109,13 +126,13 @@ public final class Jcs {
         }
     }
 
-    private static void elements(List<Value> items, boolean refuseUnpaired, StringBuilder out) {
+    private static void elements(List<Value> items, boolean refuseUnpaired, StringBuilder out, Known known) {
         out.append('[');
         for (int i = 0; i < items.size(); i++) {
             if (i > 0) {
                 out.append(',');
             }
-            write(items.get(i), refuseUnpaired, out);
+            write(items.get(i), refuseUnpaired, out, known);
         }
         out.append(']');
     }

@@ -110,7 +110,7 @@ public class DossierEvaluator {
                 revision == null ? "" : revision, result, Instant.now(), micros);
         return writer.submitAsync(new Decided(decision, input,
                 // masked and canonicalised here, in parallel, not in the one writer's transaction
-                audit.prepare(Entries.DECISION, Entries.decision(decision, input), d.json().length() + 2048)), writes).thenApply(stored -> {
+                audit.prepare(Entries.DECISION, Entries.decision(decision, input), undecided.get().known())), writes).thenApply(stored -> {
                     dossiers.markDecided(tenantId, stored.dossierVersion());
                     return Optional.of(stored);
                 });

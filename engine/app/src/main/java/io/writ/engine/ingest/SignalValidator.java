@@ -149,6 +149,7 @@ public final class SignalValidator {
                     + MAX_SIGNAL_CHARS));
             return;
         }
+        finite(o, at, errors);
         Value type = o.get("type");
         List<Field> fields = null;
         if (type == null) {
@@ -185,6 +186,31 @@ public final class SignalValidator {
         if (fields == FIELDS.get("tenant") && o.get("id") instanceof StringValue id && tenant instanceof StringValue tid
                 && !id.value().equals(tid.value())) {
             errors.add(new FieldError(at + "/id", "must equal tenant_id when given"));
+        }
+    }
+
+    /**
+     * Numbers anywhere in the signal, known fields or not, must lie within the range of a double (I-JSON, RFC 7493
+     * §2.2): the dossier's canonical text and the decision's audit entry (RFC 8785) have no form for others, and a
+     * signal accepted with one could never be decided.
+     */
+    private static void finite(Value v, String at, List<FieldError> errors) {
+        switch (v) {
+            case NumberValue n when Double.isInfinite(n.doubleValue()) ->
+                    errors.add(new FieldError(at, "is beyond the range of a double (I-JSON, RFC 7493)"));
+            case ObjectValue o -> {
+                for (int k = 0; k < o.size(); k++) {
+                    String key = ObjectValue.keyText(o.keyAt(k)).replace("~", "~0").replace("/", "~1");
+                    finite(o.valueAt(k), at + "/" + key, errors);
+                }
+            }
+            case ArrayValue a -> {
+                for (int i = 0; i < a.size(); i++) {
+                    finite(a.get(i), at + "/" + i, errors);
+                }
+            }
+            default -> {
+            }
         }
     }
 

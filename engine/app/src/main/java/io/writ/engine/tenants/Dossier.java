@@ -10,8 +10,9 @@ import java.time.OffsetDateTime;
 import java.util.HexFormat;
 
 /**
- * One version of a tenant's dossier: its canonical JSON (compact, keys sorted — the same dossier always gives
- * the same text) and the SHA-256 of that text, which decisions cite.
+ * One version of a tenant's dossier: its canonical JSON (RFC 8785, as {@code Jcs} writes it — the same dossier
+ * always gives the same text; a snapshot stored by an earlier release may be plain compact JSON) and the SHA-256 of
+ * that text, which decisions cite.
  */
 public record Dossier(String tenantId, long version, String json, String sha256, OffsetDateTime createdAt) {
 

@@ -1,7 +1,9 @@
 package io.writ.engine.tenants;
 
 import io.micronaut.context.annotation.Value;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.transaction.TransactionOperations;
+import io.writ.engine.audit.Jcs;
 import io.writ.engine.storage.DatabaseOwner;
 import io.writ.rego.value.ArrayValue;
 import io.writ.rego.value.Json;
@@ -92,10 +94,19 @@ public class DossierStore {
         this.checkpointInterval = checkpointInterval;
     }
 
-    /** A version of a dossier, as text with its hash and as a policy input, and the batch that made it. */
-    public record Assembled(Dossier dossier, ObjectValue value, String batchId) {
+    /**
+     * A version of a dossier, as text with its hash and as a policy input, and the batch that made it;
+     * {@code canonical} when the text is the value's RFC 8785 form as {@link Jcs} writes it (every version assembled
+     * in this process, unless a number in it lies beyond the double range).
+     */
+    public record Assembled(Dossier dossier, ObjectValue value, String batchId, boolean canonical) {
         long version() {
             return dossier.version();
+        }
+
+        /** The value with its canonical text, for an audit entry that holds the value; null when not canonical. */
+        public @Nullable Jcs.Known known() {
+            return canonical ? new Jcs.Known(value, dossier.json()) : null;
         }
     }
 
@@ -229,10 +240,20 @@ public class DossierStore {
         Assembled a = from; // the stored snapshot is the head when nothing has come since
         if (base != null || stored == 0 || !todo.isEmpty()) {
             ObjectValue folded = DossierMerger.merge(from == null ? null : from.value(), tenantId, todo);
-            StringBuilder text = new StringBuilder(from != null ? from.dossier().json().length() + 4096 : 16384);
-            Json.append(folded, text);
-            String json = text.toString();
-            a = new Assembled(new Dossier(tenantId, head, json, Dossier.sha256(json), at), folded, batchId);
+            int expected = from != null ? from.dossier().json().length() + 4096 : 16384;
+            String json;
+            boolean canonical = true;
+            try {
+                // RFC 8785: the text whose hash a decision cites is also the input its log entry holds, written once
+                json = Jcs.canonicalize(folded, expected);
+            } catch (IllegalArgumentException e) {
+                // a number beyond the double range has no canonical form; its plain JSON stores and reads back
+                StringBuilder text = new StringBuilder(expected);
+                Json.append(folded, text);
+                json = text.toString();
+                canonical = false;
+            }
+            a = new Assembled(new Dossier(tenantId, head, json, Dossier.sha256(json), at), folded, batchId, canonical);
         }
         synchronized (s) {
             if (s.assembled == base) {
@@ -635,7 +656,8 @@ public class DossierStore {
                     throw new IllegalStateException("tenant " + tenantId + " has no snapshot of its stored version " + version);
                 }
                 Dossier d = new Dossier(tenantId, version, rs.getString(1), rs.getString(2), at);
-                return new Assembled(d, d.value(), rs.getString(3));
+                // written by an earlier version of this class, the text may be plain JSON rather than canonical
+                return new Assembled(d, d.value(), rs.getString(3), false);
             }
         } catch (SQLException e) {
             throw new StoreException(e);

@@ -121,4 +121,18 @@ class JcsTest {
         assertThat(Jcs.canonicalize(set)).isEqualTo("[\"a\",\"b\"]").isEqualTo(Jcs.canonicalize(set.toJson()));
         assertThat(Jcs.canonicalize(io.writ.rego.value.StringValue.of("a\uD800b"))).isEqualTo("\"a\uFFFDb\"");
     }
+
+    @Test
+    void aKnownPartIsWrittenFromItsTextWhereThatVeryValueOccurs() {
+        io.writ.rego.value.Value part = io.writ.rego.value.Json.parse("{\"b\": [1e21, 0.50, \"\\u20ac\\u000f\"], \"a\": {}}");
+        io.writ.rego.value.Value equal = io.writ.rego.value.Json.parse("{\"b\": [1e21, 0.50, \"\\u20ac\\u000f\"], \"a\": {}}");
+        var whole = io.writ.rego.value.ObjectValue.builder().put("z", part).put("y", equal).build();
+        String full = Jcs.canonicalize(whole);
+        assertThat(full).isEqualTo("{\"y\":{\"a\":{},\"b\":[1e+21,0.5,\"\u20ac\\u000f\"]},\"z\":{\"a\":{},\"b\":[1e+21,0.5,\"\u20ac\\u000f\"]}}");
+        // with the part's own canonical text, the result is the same
+        assertThat(Jcs.canonicalize(whole, 16, new Jcs.Known(part, Jcs.canonicalize(part)))).isEqualTo(full);
+        // the text is used as given, and only for that instance: an equal value elsewhere is written out
+        assertThat(Jcs.canonicalize(whole, 16, new Jcs.Known(part, "\"T\"")))
+                .isEqualTo("{\"y\":" + Jcs.canonicalize(equal) + ",\"z\":\"T\"}");
+    }
 }

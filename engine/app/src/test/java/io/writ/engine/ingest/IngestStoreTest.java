@@ -2,6 +2,7 @@ package io.writ.engine.ingest;
 
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.transaction.TransactionOperations;
+import io.writ.engine.audit.Jcs;
 import io.writ.engine.evaluation.DecisionStore;
 import io.writ.engine.evaluation.EvaluationScheduler;
 import io.writ.engine.evaluation.RecordingSink;
@@ -13,6 +14,7 @@ import io.writ.engine.tenants.DossierMerger;
 import io.writ.engine.tenants.DossierStore;
 import io.writ.engine.web.Problem;
 import io.writ.rego.value.ArrayValue;
+import io.writ.rego.value.Json;
 import io.writ.rego.value.ObjectValue;
 import io.writ.rego.value.StringValue;
 import io.writ.rego.value.Value;
@@ -152,6 +154,27 @@ class IngestStoreTest {
         RecordingSink sink = ctx.getBean(RecordingSink.class);
         assertThat(sink.problems).isEmpty();
         assertThat(sink.seen).extracting(StoredDecision::tenantId).containsExactlyInAnyOrder("a", "b");
+    }
+
+    @Test
+    void aDossierIsItsCanonicalTextWhichTheDecisionsLogEntryHoldsAsItIs() throws Exception {
+        start("h2");
+        accept("[{\"type\": \"tenant\", \"tenant_id\": \"j\", \"name\": \"J\\u20ac\\u000f\"}, "
+                + "{\"type\": \"usage\", \"tenant_id\": \"j\", \"subscription\": \"s1\", \"service\": \"storage\", "
+                + "\"metric\": \"stored_bytes\", \"value\": 1E21, \"period\": {\"start\": \"2025-07-01T00:00:00Z\", "
+                + "\"end\": \"2025-07-02T00:00:00Z\"}, \"dimensions\": {\"ratio\": 0.50, \"b\": 1, \"a\": 2}}]", null);
+        Dossier d = ctx.getBean(DossierStore.class).latest("j").orElseThrow();
+        // RFC 8785: ECMAScript numbers, sorted members, only the mandatory escapes
+        assertThat(d.json()).contains("\"value\":1e+21").contains("{\"a\":2,\"b\":1,\"ratio\":0.5}")
+                .contains("\"name\":\"J\u20ac\\u000f\"").isEqualTo(Jcs.canonicalize(d.value()));
+        assertThat(d.sha256()).isEqualTo(Dossier.sha256(d.json()));
+
+        assertThat(ctx.getBean(EvaluationScheduler.class).awaitIdle(Duration.ofSeconds(20))).isTrue();
+        String entry = column("SELECT entry_json FROM audit_entry WHERE entry_kind = 'decision' AND tenant_id = ?", "j")
+                .getFirst();
+        // the entry holds the dossier's very text, and is itself canonical: what the log's verifier recomputes
+        assertThat(entry).contains("\"input\":" + d.json() + ",").isEqualTo(Jcs.canonicalize(Json.parse(entry)));
+        assertThat(entry).contains("\"dossier_sha256\":\"" + d.sha256() + "\"");
     }
 
     @ParameterizedTest

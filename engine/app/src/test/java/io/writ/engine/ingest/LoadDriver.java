@@ -56,6 +56,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *       with {@code ps -L}); the JIT line of the report says whether the window was still compiling.</li>
  *   <li>{@code -Dwrit.load.bundle=PATH}: evaluates with another bundle (a path that does not exist, with
  *       {@code -Dwrit.evaluation.retry-attempts=0}, measures ingest alone: every evaluation fails at once).</li>
+ *   <li>{@code -Dwrit.load.rate=SIGNALS_PER_SECOND} (0): without it, each client sends its next batch when the last
+ *       is answered (a closed loop: the most the service takes, at whatever latency that costs). With it, batches
+ *       are due at that rate, spread evenly over the clients, and each latency runs from when its batch was due,
+ *       not from when the client got round to sending it (an open loop, as pipelines send: the latency the service
+ *       gives at that rate). A client still waiting on its last batch sends the next late, and the wait counts.</li>
  *   <li>{@code -Dwrit.load.trace=FILE}: writes each batch's start (ms) and latency (ms), a line a batch.</li>
  *   <li>{@code -Dwrit.load.h2-options=;NAME=VALUE...}: appended to the H2 URL, to try H2 settings.</li>
  * </ul>
@@ -74,6 +79,7 @@ public final class LoadDriver {
         int clients = args.length > 1 ? Integer.parseInt(args[1]) : 8;
         int tenants = args.length > 2 ? Integer.parseInt(args[2]) : 1000;
         boolean postgres = args.length > 3 && args[3].equals("postgres");
+        long rate = Long.getLong("writ.load.rate", 0);
         Path dir = Files.createTempDirectory("writ-load");
         Map<String, Object> props = new HashMap<>();
         props.put("writ.data-dir", dir.toString());
@@ -127,16 +133,32 @@ public final class LoadDriver {
             List<long[]> latencies = new ArrayList<>();
             List<long[]> starts = new ArrayList<>();
             List<Thread> threads = new ArrayList<>();
+            // open loop: batch k of client c is due at t0 + (k * clients + c) * interval, whether or not the one
+            // before has been answered
+            long interval = rate > 0 ? Math.round(1e9 * BATCH / rate) : 0;
             for (int c = 0; c < clients; c++) {
                 long[] mine = new long[1 << 20];
                 long[] began = new long[1 << 20];
                 latencies.add(mine);
                 starts.add(began);
+                int client = c;
                 Thread t = Thread.ofPlatform().start(() -> {
                     int n = 0;
+                    long k = 0;
                     while (System.nanoTime() < deadline && n < mine.length - 1) {
                         String body = batch(tenants);
-                        long s = System.nanoTime();
+                        long s;
+                        if (interval > 0) {
+                            // a batch sent late because the client still waited on the one before counts its delay
+                            // (no coordinated omission): its latency runs from when it was due
+                            s = t0 + (k++ * clients + client) * interval;
+                            if (s >= deadline) {
+                                break;
+                            }
+                            sleepUntil(s);
+                        } else {
+                            s = System.nanoTime();
+                        }
                         try {
                             HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri)
                                     .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
@@ -194,9 +216,11 @@ public final class LoadDriver {
                 System.out.printf("%6d %8d %7.0f %7.0f %7.0f%n", sec, v.length, pct(v, 50) / 1e6, pct(v, 99) / 1e6,
                         v[v.length - 1] / 1e6);
             });
-            System.out.printf("%s, clients %d, tenants %d, %d s after %d s of warm-up: %d signals accepted (%.0f signals/s), "
-                            + "%d batches failed%n", postgres ? "postgres" : "h2", clients, tenants, seconds, warmup,
-                    (long) all.length * BATCH, (double) all.length * BATCH / seconds, failed.get());
+            System.out.printf("%s, clients %d, tenants %d, %s, %d s after %d s of warm-up: %d signals accepted "
+                            + "(%.0f signals/s), %d batches failed%n", postgres ? "postgres" : "h2", clients, tenants,
+                    rate > 0 ? "open loop at " + rate + " signals/s (latency from when each batch was due)"
+                            : "closed loop (each client sends its next batch when the last is answered)",
+                    seconds, warmup, (long) all.length * BATCH, (double) all.length * BATCH / seconds, failed.get());
             System.out.printf("decisions in the window: %d (%.0f/s)%n", decidedInWindow, (double) decidedInWindow / seconds);
             double cpuSeconds = (cpu[1] - cpu[0]) / 1e9;
             System.out.printf("process CPU in the window: %.1f s of %d s (%.2f of %d cores); per CPU-second: %.0f signals, "

@@ -59,6 +59,8 @@ class SignalValidatorTest {
             "{\"type\": \"report\", \"tenant_id\": \"t\", \"id\": \"r\", \"allegation\": \"spam\", \"reporter\": \"Jane Roe\"}|/0/reporter|must be an object, not string",
             "{\"type\": \"attestation\", \"tenant_id\": \"t\", \"kind\": \"k\", \"valid_until\": 2026}|/0/valid_until|must be an ISO-8601 timestamp string, not number",
             "{\"type\": \"attestation\", \"tenant_id\": \"t\", \"kind\": \"k\", \"scope_subjects\": null}|/0/scope_subjects|must be a number, not null",
+            "{\"type\": \"attestation\", \"tenant_id\": \"t\", \"kind\": \"k\", \"scope_subjects\": 1e400}|/0/scope_subjects|is beyond the range of a double",
+            "{\"type\": \"tenant\", \"tenant_id\": \"t\", \"extra\": {\"a/b\": [0, -2E+308]}}|/0/extra/a~1b/1|is beyond the range of a double",
     })
     void eachRuleNamesTheFieldAndTheProblem(String signal, String pointer, String detail) {
         List<FieldError> e = errors(signal);
