@@ -123,7 +123,16 @@ public class AuditLog implements AutoCloseable {
     /** Appends a prepared entry in the caller's transaction, which must exist. */
     @Transactional(propagation = TransactionDefinition.Propagation.MANDATORY)
     public void append(Prepared p) {
-        store.enqueue(p.kind(), p.tenant(), p.caseId(), p.at(), p.json(), p.leafHash());
+        append(List.of(p));
+    }
+
+    /** Appends prepared entries, in this order, in the caller's transaction, which must exist. */
+    @Transactional(propagation = TransactionDefinition.Propagation.MANDATORY)
+    public void append(List<Prepared> entries) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        store.enqueue(entries);
         tx.findTransactionStatus().ifPresent(status -> status.registerSynchronization(new TransactionSynchronization() {
             @Override
             public void afterCommit() {

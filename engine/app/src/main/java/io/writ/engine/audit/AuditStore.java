@@ -48,28 +48,42 @@ class AuditStore {
     record Node(int level, long index, byte[] hash) {
     }
 
-    /** Writes the entry and puts it on the list of entries waiting for a leaf index. */
-    void enqueue(String kind, @Nullable String tenant, @Nullable String caseId, Instant at, String json, byte[] leafHash) {
+    /**
+     * Writes the entries, in this order, and puts them on the list of entries waiting for a leaf index: a batch a
+     * table, so that many entries cost one round trip to the database each, not one per entry.
+     */
+    void enqueue(List<AuditLog.Prepared> entries) {
         try {
             Connection c = connection();
-            long seq;
+            long[] seqs = new long[entries.size()];
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit_entry (entry_kind, tenant_id, case_id, "
                     + "logged_at, entry_json, leaf_hash) VALUES (?, ?, ?, ?, ?, ?)", new String[] {"seq"})) {
-                ps.setString(1, kind);
-                ps.setString(2, tenant);
-                ps.setString(3, caseId);
-                ps.setObject(4, time(at));
-                ps.setString(5, json);
-                ps.setBytes(6, leafHash);
-                ps.executeUpdate();
+                for (AuditLog.Prepared p : entries) {
+                    ps.setString(1, p.kind());
+                    ps.setString(2, p.tenant());
+                    ps.setString(3, p.caseId());
+                    ps.setObject(4, time(p.at()));
+                    ps.setString(5, p.json());
+                    ps.setBytes(6, p.leafHash());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+                // the keys come in the batch's order, which is the order the identity column gave them
                 try (ResultSet keys = ps.getGeneratedKeys()) {
-                    keys.next();
-                    seq = keys.getLong(1);
+                    for (int i = 0; i < seqs.length; i++) {
+                        if (!keys.next()) {
+                            throw new SQLException("the database returned " + i + " keys for " + seqs.length + " entries");
+                        }
+                        seqs[i] = keys.getLong(1);
+                    }
                 }
             }
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit_pending (entry_seq) VALUES (?)")) {
-                ps.setLong(1, seq);
-                ps.executeUpdate();
+                for (long seq : seqs) {
+                    ps.setLong(1, seq);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
             }
         } catch (SQLException e) {
             throw failure("cannot write the audit entry", e);

@@ -13,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Optional;
 
 /** Stored decisions: written with the caller's connection (inside the decision's transaction), read on their own. */
@@ -28,22 +29,26 @@ public class DecisionStore {
     }
 
     /**
-     * Stores the decision of a stored dossier version. That version, which its tenant's signals reproduce and
-     * whose hash the decision cites, is the input the policy saw; it is not stored again.
+     * Stores decisions of stored dossier versions, in one batch (one round trip to the database). A decision's
+     * version, which its tenant's signals reproduce and whose hash the decision cites, is the input the policy saw;
+     * it is not stored again.
      */
-    public void insert(Connection c, StoredDecision d) {
+    public void insert(Connection c, List<StoredDecision> decisions) {
         try (PreparedStatement s = c.prepareStatement("INSERT INTO decision (" + COLUMNS + ", verdict) "
                 + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            s.setString(1, d.decisionId());
-            s.setString(2, d.tenantId());
-            s.setLong(3, d.dossierVersion());
-            s.setString(4, d.dossierHash());
-            s.setString(5, d.bundleRevision());
-            s.setString(6, d.result().toJsonString());
-            s.setObject(7, d.decidedAt().atOffset(ZoneOffset.UTC));
-            s.setLong(8, d.durationMicros());
-            s.setString(9, d.result() instanceof ObjectValue o && o.get("verdict") instanceof StringValue v ? v.value() : null);
-            s.executeUpdate();
+            for (StoredDecision d : decisions) {
+                s.setString(1, d.decisionId());
+                s.setString(2, d.tenantId());
+                s.setLong(3, d.dossierVersion());
+                s.setString(4, d.dossierHash());
+                s.setString(5, d.bundleRevision());
+                s.setString(6, d.result().toJsonString());
+                s.setObject(7, d.decidedAt().atOffset(ZoneOffset.UTC));
+                s.setLong(8, d.durationMicros());
+                s.setString(9, d.result() instanceof ObjectValue o && o.get("verdict") instanceof StringValue v ? v.value() : null);
+                s.addBatch();
+            }
+            s.executeBatch();
         } catch (SQLException e) {
             throw new StoreException(e);
         }

@@ -62,15 +62,18 @@ public class DossierEvaluator {
 
     private List<StoredDecision> store(List<Decided> group) {
         return tx.executeWrite(status -> {
+            // a batch a table for the whole group (on PostgreSQL a round trip a statement is what costs); the decision
+            // names its input by version and hash, and the signal log reproduces it
+            List<StoredDecision> stored = group.stream().map(Decided::decision).toList();
+            decisions.insert(status.getConnection(), stored);
+            audit.append(group.stream().map(Decided::entry).toList());
+            // then the cases, whose entries follow those of the decisions that opened them
             for (Decided d : group) {
-                // the decision names its input by version and hash; the signal log reproduces it
-                decisions.insert(status.getConnection(), d.decision());
-                audit.append(d.entry());
                 for (DecisionSink sink : sinks) {
                     sink.onDecision(d.decision(), d.input());
                 }
             }
-            return group.stream().map(Decided::decision).toList();
+            return stored;
         });
     }
 

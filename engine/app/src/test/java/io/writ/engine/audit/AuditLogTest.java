@@ -85,6 +85,31 @@ class AuditLogTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgres"})
+    void entriesAppendedAsOneBatchBecomeLeavesInTheirOrder(String db) throws Exception {
+        ApplicationContext ctx = ctx(db);
+        AuditLog log = ctx.getBean(AuditLog.class);
+        long before = checkedCheckpoint(ctx).size();
+        List<AuditLog.Prepared> batch = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            batch.add(log.prepare("test.batch", (ObjectValue) io.writ.rego.value.Json.parse("{\"i\": " + i + "}")));
+        }
+        tx(ctx).executeWrite(s -> {
+            log.append(batch);
+            log.append("test.batch", (ObjectValue) io.writ.rego.value.Json.parse("{\"i\": 5}"));
+            log.append(List.of()); // nothing to write
+            return null;
+        });
+        Checkpoint cp = checkedCheckpoint(ctx);
+        assertThat(cp.size()).isEqualTo(before + 6);
+        List<String> leaves = leaves(ctx).subList((int) before, (int) before + 6);
+        for (int i = 0; i < 6; i++) {
+            assertThat(leaves.get(i)).startsWith("{\"i\":" + i + ",\"kind\":\"test.batch\"");
+        }
+        assertThat(count(ctx, "SELECT COUNT(*) FROM audit_pending")).isZero();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
     void aLeafSequencedBeforeV8KeepsItsOwnTextAndReadsTheSame(String db) throws Exception {
         ApplicationContext ctx = ctx(db);
         append(ctx, "test.old-leaf", "{\"n\": 7}");
