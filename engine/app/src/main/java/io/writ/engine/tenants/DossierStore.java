@@ -45,8 +45,9 @@ import java.util.function.Function;
  * tenant's signals up to that version. The one service instance that owns the database keeps each active tenant's
  * head and newest dossier in memory, so accepting a batch writes one row and evaluating reads nothing. A
  * checkpoint ({@code writ.dossier.checkpoint-interval}, 1 s) writes, in one transaction, a snapshot and the head
- * row of every tenant whose versions have waited {@code writ.dossier.checkpoint-after} (10 s) — at most
- * {@code writ.dossier.checkpoint-max} (250) a pass, those waiting longest first — and the log position
+ * row of every tenant whose versions have waited {@code writ.dossier.checkpoint-after} (10 s) — those waiting
+ * longest first, and per pass only the share of the waiting tenants that writes each about once per
+ * checkpoint-after (at most {@code writ.dossier.checkpoint-max}, 250) — and the log position
  * from which a restart must read batches again; a start reads them, so nothing acknowledged is lost by a crash and
  * a restart reads seconds of log, not all of it. Tenants with nothing waiting are forgotten, least recently used
  * first, beyond {@code writ.dossier.cache-size} (2000) and read back from their snapshot when needed.
@@ -264,6 +265,19 @@ public class DossierStore {
         return a;
     }
 
+    /**
+     * Snapshots a pass writes when {@code dirty} tenants have versions waiting: enough that each is written about
+     * once per {@code after} when a pass comes every {@code interval}, at least one, at most {@code max}; {@code max}
+     * when passes are not timed (interval 0) or versions need not wait (after 0).
+     */
+    static int passLimit(int dirty, Duration interval, Duration after, int max) {
+        if (interval.isZero() || after.isZero()) {
+            return max;
+        }
+        double share = Math.ceil(dirty * (interval.toNanos() / (double) after.toNanos()));
+        return (int) Math.max(1, Math.min(max, share));
+    }
+
     /** The writer's view of the log while it stores batches: heads, positions, and the versions it appends. */
     public final class Appender {
         private final Map<String, Long> heads = new HashMap<>();
@@ -381,6 +395,7 @@ public class DossierStore {
             long capturedNext;
             long replayFrom;
             List<Waiting> ready = new ArrayList<>();
+            int dirty = 0;
             appendLock.lock();
             try {
                 capturedNext = nextSeq;
@@ -391,6 +406,7 @@ public class DossierStore {
                         if (!s.dirty()) {
                             continue;
                         }
+                        dirty++;
                         if (all || now - s.dirtySince >= checkpointAfterNanos) {
                             ready.add(new Waiting(e.getKey(), s, s.dirtySince, s.replayFrom));
                         } else {
@@ -401,13 +417,15 @@ public class DossierStore {
             } finally {
                 appendLock.unlock();
             }
-            // at most checkpoint-max snapshots a pass, those waiting longest first: tenants that became active
-            // together would otherwise be written together every checkpoint-after, one large commit that holds up
-            // every other writer; the rest wait for the next pass, and the log position stays before them
+            // a share of the tenants with versions waiting, so that each is written about once per checkpoint-after,
+            // spread evenly over the passes, and never more than checkpoint-max, those waiting longest first: tenants
+            // that became active together would otherwise be written together every checkpoint-after, large commits
+            // in a row that hold up every other writer; the rest wait, and the log position stays before them
+            int limit = passLimit(dirty, checkpointInterval, Duration.ofNanos(checkpointAfterNanos), checkpointMax);
             ready.sort(Comparator.comparingLong(Waiting::since));
             for (int i = 0; i < ready.size(); i++) {
                 Waiting w = ready.get(i);
-                if (all || i < checkpointMax) {
+                if (all || i < limit) {
                     due.put(w.tenantId(), w.state());
                 } else {
                     replayFrom = Math.min(replayFrom, w.replayFrom());

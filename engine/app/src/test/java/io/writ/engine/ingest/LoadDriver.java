@@ -57,10 +57,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code -Dwrit.load.bundle=PATH}: evaluates with another bundle (a path that does not exist, with
  *       {@code -Dwrit.evaluation.retry-attempts=0}, measures ingest alone: every evaluation fails at once).</li>
  *   <li>{@code -Dwrit.load.rate=SIGNALS_PER_SECOND} (0): without it, each client sends its next batch when the last
- *       is answered (a closed loop: the most the service takes, at whatever latency that costs). With it, batches
- *       are due at that rate, spread evenly over the clients, and each latency runs from when its batch was due,
- *       not from when the client got round to sending it (an open loop, as pipelines send: the latency the service
- *       gives at that rate). A client still waiting on its last batch sends the next late, and the wait counts.</li>
+ *       is answered (a closed loop: the most the service takes, at whatever latency that costs). With it, in the
+ *       window batches are due at that rate, spread evenly over the clients, and each latency runs from when its
+ *       batch was due, not from when the client got round to sending it (an open loop: the latency the service
+ *       gives at that rate). A client still waiting on its last batch sends the next late, and the wait counts. The
+ *       warm-up stays closed: a schedule that fell behind while the JIT compiled would carry that into the window.</li>
  *   <li>{@code -Dwrit.load.trace=FILE}: writes each batch's start (ms) and latency (ms), a line a batch.</li>
  *   <li>{@code -Dwrit.load.h2-options=;NAME=VALUE...}: appended to the H2 URL, to try H2 settings.</li>
  * </ul>
@@ -117,24 +118,28 @@ public final class LoadDriver {
             long[] cpu = new long[2];
             long[] jit = new long[2];
             long[] gc = new long[2];
+            long[] written = new long[2];
             List<Map<Long, Map.Entry<String, Long>>> byThreads = new ArrayList<>(List.of(Map.of(), Map.of()));
             Thread.ofPlatform().daemon().start(() -> {
                 sleepUntil(measureFrom);
                 cpu[0] = os.getProcessCpuTime();
                 jit[0] = jitMillis();
                 gc[0] = gcPauseMillis();
+                written[0] = bytesWritten();
                 byThreads.set(0, threadCpu());
                 sleepUntil(deadline);
                 cpu[1] = os.getProcessCpuTime();
                 jit[1] = jitMillis();
                 gc[1] = gcPauseMillis();
+                written[1] = bytesWritten();
                 byThreads.set(1, threadCpu());
             });
             List<long[]> latencies = new ArrayList<>();
             List<long[]> starts = new ArrayList<>();
             List<Thread> threads = new ArrayList<>();
-            // open loop: batch k of client c is due at t0 + (k * clients + c) * interval, whether or not the one
-            // before has been answered
+            // open loop in the window: batch k of client c is due at measureFrom + (k * clients + c) * interval, whether
+            // or not the one before has been answered; the warm-up runs closed (a schedule that fell behind while the
+            // JIT compiled would carry that delay into the window)
             long interval = rate > 0 ? Math.round(1e9 * BATCH / rate) : 0;
             for (int c = 0; c < clients; c++) {
                 long[] mine = new long[1 << 20];
@@ -147,17 +152,15 @@ public final class LoadDriver {
                     long k = 0;
                     while (System.nanoTime() < deadline && n < mine.length - 1) {
                         String body = batch(tenants);
-                        long s;
-                        if (interval > 0) {
+                        long s = System.nanoTime();
+                        if (interval > 0 && s >= measureFrom) {
                             // a batch sent late because the client still waited on the one before counts its delay
                             // (no coordinated omission): its latency runs from when it was due
-                            s = t0 + (k++ * clients + client) * interval;
+                            s = measureFrom + (k++ * clients + client) * interval;
                             if (s >= deadline) {
                                 break;
                             }
                             sleepUntil(s);
-                        } else {
-                            s = System.nanoTime();
                         }
                         try {
                             HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri)
@@ -233,8 +236,9 @@ public final class LoadDriver {
                     .forEach(e -> groups.append(String.format(" %s %.1f,", e.getKey(), e.getValue())));
             System.out.println(groups);
             // compilation still going on means the warm-up was too short for the figures to be the steady state
-            System.out.printf("in the window: JIT compilation %.1f s (compiler threads), GC pauses %.1f s%n",
-                    (jit[1] - jit[0]) / 1e3, (gc[1] - gc[0]) / 1e3);
+            System.out.printf("in the window: JIT compilation %.1f s (compiler threads), GC pauses %.1f s, "
+                            + "written to storage %.1f MB/s%n", (jit[1] - jit[0]) / 1e3, (gc[1] - gc[0]) / 1e3,
+                    (written[1] - written[0]) / 1e6 / seconds);
             System.out.printf("batch latency ms: p50 %.1f, p99 %.1f, max %.1f (%d batches)%n",
                     pct(all, 50) / 1e6, pct(all, 99) / 1e6, all.length == 0 ? 0 : all[all.length - 1] / 1e6, all.length);
             System.out.printf("acceptance -> decision lag ms: p50 %.0f, p99 %.0f, max %.0f (%d dossier versions)%s%n",
@@ -368,6 +372,23 @@ public final class LoadDriver {
         return java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
                 .filter(b -> !b.getName().contains("Concurrent"))
                 .mapToLong(java.lang.management.GarbageCollectorMXBean::getCollectionTime).sum();
+    }
+
+    /**
+     * Bytes this process has caused to be written to storage ({@code write_bytes} of {@code /proc/self/io}, Linux;
+     * -1 elsewhere): on this machine the disk's write-back stalls, not the CPU, set the longest batch latencies.
+     */
+    private static long bytesWritten() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/io"))) {
+                if (line.startsWith("write_bytes:")) {
+                    return Long.parseLong(line.substring("write_bytes:".length()).trim());
+                }
+            }
+        } catch (java.io.IOException | NumberFormatException e) {
+            // not Linux: no figure
+        }
+        return -1;
     }
 
     /** CPU time of each live platform thread, by thread id, with its name. */
