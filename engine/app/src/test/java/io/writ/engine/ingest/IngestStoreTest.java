@@ -39,6 +39,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /** The ingest persistence — batches, dossier versions, decisions and their sinks — on H2 and on PostgreSQL. */
@@ -175,6 +176,22 @@ class IngestStoreTest {
         // the entry holds the dossier's very text, and is itself canonical: what the log's verifier recomputes
         assertThat(entry).contains("\"input\":" + d.json() + ",").isEqualTo(Jcs.canonicalize(Json.parse(entry)));
         assertThat(entry).contains("\"dossier_sha256\":\"" + d.sha256() + "\"");
+    }
+
+    @Test
+    void aLoggedNumberBeyondTheDoubleRangeLeavesTheDossierReadableAsPlainJson() {
+        // refused since the canonical form: only a log written before can hold one
+        start("h2");
+        accept(population("huge", 7), null);
+        execute("UPDATE signal_batch SET signals_json = REPLACE(signals_json, '\"distinct_subjects\":7', "
+                + "'\"distinct_subjects\":7e400')");
+        DossierStore dossiers = ctx.getBean(DossierStore.class);
+        dossiers.recover(); // read back from the log
+        Dossier d = dossiers.latest("huge").orElseThrow();
+        assertThat(d.version()).isEqualTo(1);
+        assertThat(d.json()).contains("\"distinct_subjects\":7" + "0".repeat(400) + ",");
+        assertThat(d.sha256()).isEqualTo(Dossier.sha256(d.json()));
+        assertThatThrownBy(() -> Jcs.canonicalize(d.value())).isInstanceOf(IllegalArgumentException.class);
     }
 
     @ParameterizedTest
