@@ -1,6 +1,7 @@
 package io.writ.engine.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.micronaut.core.annotation.Nullable;
 import io.writ.rego.value.ArrayValue;
 import io.writ.rego.value.BooleanValue;
 import io.writ.rego.value.Json;
@@ -57,7 +58,7 @@ public final class Jcs {
      * where {@code known.value()} itself (the same instance) occurs, {@code known.text()} is written as it is instead
      * of being worked out again. The text must be what {@link #canonicalize(Value)} gives for that value.
      */
-    public static String canonicalize(Value v, int expectedLength, Known known) {
+    public static String canonicalize(Value v, int expectedLength, @Nullable Known known) {
         return canonicalize(v, false, expectedLength, known);
     }
 
@@ -66,7 +67,7 @@ public final class Jcs {
     }
 
     /** @param refuseUnpaired throw on an unpaired surrogate instead of writing U+FFFD for it */
-    private static String canonicalize(Value v, boolean refuseUnpaired, int expectedLength, Known known) {
+    private static String canonicalize(Value v, boolean refuseUnpaired, int expectedLength, @Nullable Known known) {
         StringBuilder out = new StringBuilder(Math.max(16, expectedLength));
         write(v, refuseUnpaired, out, known);
         return out.toString();
