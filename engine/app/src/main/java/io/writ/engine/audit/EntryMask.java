@@ -131,7 +131,7 @@ public class EntryMask {
                     continue; // a string, number, boolean or null holds no report
                 }
                 String key = ObjectValue.keyText(o.keyAt(k));
-                path.add(escape(key));
+                path.add(pointerToken(key));
                 Value masked = reporters(child, path, erased);
                 if (key.equals("reports") && masked instanceof ArrayValue reports) {
                     masked = withoutReporters(reports, path, erased);
@@ -215,8 +215,9 @@ public class EntryMask {
         return token.replace("~1", "/").replace("~0", "~");
     }
 
-    private static String escape(String token) {
-        return token.replace("~", "~0").replace("/", "~1");
+    /** An object member's name as a JSON pointer token (RFC 6901: {@code ~} as {@code ~0}, {@code /} as {@code ~1}). */
+    public static String pointerToken(String name) {
+        return name.replace("~", "~0").replace("/", "~1");
     }
 
     /** The string with each unpaired surrogate replaced by U+FFFD; the same instance when there is none. */

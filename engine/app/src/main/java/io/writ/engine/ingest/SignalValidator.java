@@ -1,5 +1,6 @@
 package io.writ.engine.ingest;
 
+import io.writ.engine.audit.EntryMask;
 import io.writ.rego.value.ArrayValue;
 import io.writ.rego.value.BooleanValue;
 import io.writ.rego.value.NumberValue;
@@ -201,8 +202,7 @@ public final class SignalValidator {
             case ObjectValue o -> {
                 for (int k = 0; k < o.size(); k++) {
                     if (worthALook(o.valueAt(k))) {
-                        String key = ObjectValue.keyText(o.keyAt(k)).replace("~", "~0").replace("/", "~1");
-                        finite(o.valueAt(k), at + "/" + key, errors);
+                        finite(o.valueAt(k), at + "/" + EntryMask.pointerToken(ObjectValue.keyText(o.keyAt(k))), errors);
                     }
                 }
             }
