@@ -62,8 +62,29 @@ public class AuditController {
     @Get(uri = "/entries/{index}", produces = MediaType.APPLICATION_JSON)
     public String entry(@PathVariable String index) {
         long i = number("index", index);
-        return reader.entry(i).map(AuditReader::entryJson).orElseThrow(() -> new Problem(HttpStatus.NOT_FOUND,
-                "log-entry-not-found", "the log has no entry " + i + "; it holds " + reader.size() + " sequenced entries"));
+        return reader.entry(i).map(AuditReader::entryJson).orElseThrow(() -> notFound(i));
+    }
+
+    /**
+     * The input of the decision at {@code index}: {@code {"index", "decision", "input", "input_sha256", "whole_at",
+     * "patches"}}, rebuilt from the tenant's last whole input ({@code whole_at}) through {@code patches} patches
+     * when the entry holds a patch. 422 for an entry that is not a decision.
+     */
+    @Get(uri = "/entries/{index}/input", produces = MediaType.APPLICATION_JSON)
+    public String decisionInput(@PathVariable String index) {
+        long i = number("index", index);
+        try {
+            return reader.decisionInput(i).map(AuditReader.DecisionInput::json).orElseThrow(() -> notFound(i));
+        } catch (AuditReader.NoInput e) {
+            // a chain that does not rebuild is the log's fault, not the request's: what `writ log verify` reports
+            throw e.broken() ? new Problem(HttpStatus.INTERNAL_SERVER_ERROR, "log-input-not-rebuilt", e.getMessage())
+                    : Problem.unprocessable(e.getMessage());
+        }
+    }
+
+    private Problem notFound(long i) {
+        return new Problem(HttpStatus.NOT_FOUND, "log-entry-not-found",
+                "the log has no entry " + i + "; it holds " + reader.size() + " sequenced entries");
     }
 
     /** RFC 9162 §2.1.3 inclusion proof of entry {@code index} in the tree of {@code size} entries (default: the newest). */

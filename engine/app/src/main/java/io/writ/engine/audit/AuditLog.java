@@ -50,6 +50,7 @@ public class AuditLog implements AutoCloseable {
     private final String origin;
     private final Duration poll;
     private final long gatherMillis;
+    private final int fullInputEvery;
     private final ReentrantLock sequencing = new ReentrantLock();
     private final Semaphore wake = new Semaphore(0);
     private final Thread sequencer;
@@ -59,7 +60,9 @@ public class AuditLog implements AutoCloseable {
     public AuditLog(AuditStore store, TransactionOperations<Connection> tx, EntryMask mask, LogKey key,
                     @Value("${writ.log.origin:" + DEFAULT_ORIGIN + "}") String origin,
                     @Value("${writ.log.sequence-interval:250ms}") Duration poll,
-                    @Value("${writ.log.gather:80ms}") Duration gather) {
+                    @Value("${writ.log.gather:80ms}") Duration gather,
+                    @Value("${writ.log.full-input-every:64}") int fullInputEvery) {
+        this.fullInputEvery = Math.max(1, fullInputEvery);
         this.gatherMillis = gather.toMillis();
         this.store = store;
         this.tx = tx;
@@ -96,25 +99,76 @@ public class AuditLog implements AutoCloseable {
      * @throws IllegalArgumentException when the body uses one of the three names the log sets
      */
     public Prepared prepare(String kind, ObjectValue body) {
-        return prepare(kind, body, null);
+        Instant at = now();
+        return prepared(kind, body, at, Jcs.canonicalize(masked(kind, body, at), 4096));
+    }
+
+    /** The masked input of a tenant's last logged decision, and how many patches in a row led to it. */
+    public record InputBase(String decision, ObjectValue input, int patches) {
+    }
+
+    /** A decision's entry, and the base the tenant's next decision entry may be written against. */
+    public record PreparedDecision(Prepared entry, InputBase next) {
     }
 
     /**
-     * As {@link #prepare(String, ObjectValue)}, for a body that holds a large value whose canonical text is known
-     * (a decision's input, the dossier): where masking left that value as it is, its text is used as it is.
+     * Prepares a decision's entry ({@link Entries#decision}). With the tenant's {@code previous} logged decision,
+     * the entry holds its input as a patch against that decision's ({@code input_base}, {@code input_patch},
+     * {@code input_sha256}) instead of whole, unless this would be the {@code writ.log.full-input-every}-th patch
+     * in a row or the patch is not much smaller than the input. Masking sees the whole entry either way, and the
+     * patch is taken between masked inputs, so it holds nothing the whole entry would not. {@code known} is the
+     * input with its canonical text (a dossier assembled here), whose SHA-256 is the body's {@code dossier_sha256}.
+     * The caller keeps {@link PreparedDecision#next} once the entry is committed, and passes null after a failure:
+     * a patch's base must be the tenant's previous decision entry in the log.
      */
-    public Prepared prepare(String kind, ObjectValue body, @Nullable Jcs.Known known) {
+    public PreparedDecision prepareDecision(ObjectValue body, @Nullable Jcs.Known known, @Nullable InputBase previous) {
+        Instant at = now();
+        ObjectValue masked = masked(Entries.DECISION, body, at);
+        ObjectValue input = (ObjectValue) masked.get("input");
+        String decision = text(body, "decision");
+        int full = known == null ? 16384 : known.text().length();
+        if (previous != null && previous.patches() + 1 < fullInputEvery) {
+            ArrayValue patch = InputPatch.diff(previous.input(), input);
+            String patchText = Jcs.canonicalize(patch, 1024);
+            if (patchText.length() < full / 2) {
+                // nothing masked from the input: its canonical text is the dossier's, whose hash the body names already
+                String sha256 = known != null && input == known.value() ? text(body, "dossier_sha256")
+                        : InputPatch.sha256(Jcs.canonicalize(input, full));
+                ObjectValue.Builder b = ObjectValue.builder();
+                for (int k = 0; k < masked.size(); k++) {
+                    if (!ObjectValue.keyText(masked.keyAt(k)).equals("input")) {
+                        b.put(masked.keyAt(k), masked.valueAt(k));
+                    }
+                }
+                String json = Jcs.canonicalize(b.put("input_base", StringValue.of(previous.decision()))
+                        .put("input_patch", patch).put("input_sha256", StringValue.of(sha256)).build(),
+                        patchText.length() + 2048, new Jcs.Known(patch, patchText));
+                return new PreparedDecision(prepared(Entries.DECISION, body, at, json),
+                        new InputBase(decision, input, previous.patches() + 1));
+            }
+        }
+        String json = Jcs.canonicalize(masked, full + 2048, known);
+        return new PreparedDecision(prepared(Entries.DECISION, body, at, json), new InputBase(decision, input, 0));
+    }
+
+    private static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    /** The entry: the body with {@code kind} and {@code logged_at}, masked, with {@code masked} naming what was erased. */
+    private ObjectValue masked(String kind, ObjectValue body, Instant at) {
         for (String reserved : List.of("kind", "logged_at", "masked")) {
             if (body.get(reserved) != null) {
                 throw new IllegalArgumentException("an audit entry body must not set '" + reserved + "'; the log does");
             }
         }
-        Instant at = Instant.now().truncatedTo(ChronoUnit.MICROS);
         ObjectValue entry = body.toBuilder().put("kind", StringValue.of(kind)).put("logged_at", StringValue.of(at.toString())).build();
         EntryMask.MaskedValue m = mask.mask(entry);
-        ObjectValue masked = m.entry().toBuilder()
+        return m.entry().toBuilder()
                 .put("masked", ArrayValue.wrap(m.erased().stream().map(StringValue::of).toArray(io.writ.rego.value.Value[]::new))).build();
-        String json = Jcs.canonicalize(masked, known == null ? 4096 : known.text().length() + 2048, known);
+    }
+
+    private static Prepared prepared(String kind, ObjectValue body, Instant at, String json) {
         // hashed here too, on the caller's thread: the sequencer then reads hashes, never the entries' texts
         return new Prepared(kind, text(body, "tenant"), text(body, "case"), at, json,
                 Merkle.leafHash(json.getBytes(StandardCharsets.UTF_8)));

@@ -1,12 +1,16 @@
 package io.writ.engine.audit;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Singleton;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -56,6 +60,85 @@ public class AuditReader {
     /** The root of the tree of {@code size} leaves, from stored subtree hashes. */
     public byte[] root(long size) {
         return tx.executeRead(s -> Merkle.root(store.nodes(s.getConnection()), size));
+    }
+
+    /** A decision's input as {@code GET /v1/log/entries/{index}/input} gives it. */
+    public record DecisionInput(long index, String decision, JsonNode input, long wholeAt, int patches) {
+        /** {@code {"index", "decision", "input", "input_sha256", "whole_at", "patches"}}. */
+        public String json() {
+            ObjectNode out = LogVerifier.JSON.createObjectNode().put("index", index).put("decision", decision);
+            out.set("input", input);
+            return out.put("input_sha256", InputPatch.sha256(Jcs.canonicalize(input))).put("whole_at", wholeAt)
+                    .put("patches", patches).toString();
+        }
+    }
+
+    /** An entry that is not a decision ({@code broken} false), or a log whose patches do not rebuild its input. */
+    public static final class NoInput extends RuntimeException {
+        private final boolean broken;
+
+        NoInput(boolean broken, String message) {
+            super(message, null, false, false);
+            this.broken = broken;
+        }
+
+        public boolean broken() {
+            return broken;
+        }
+    }
+
+    /**
+     * The input of the decision entry at {@code index}: as it is, or rebuilt from the tenant's last whole input
+     * before it through each patch since, every step checked as {@code writ log verify} checks it. Empty when the
+     * log has no such entry.
+     *
+     * @throws NoInput when the entry is not a decision, or the chain does not rebuild
+     */
+    public Optional<DecisionInput> decisionInput(long index) {
+        return tx.executeRead(s -> store.leaf(index).map(target -> {
+            JsonNode entry = read(target);
+            if (!target.kind().equals(Entries.DECISION) || !(entry.has("input") || entry.has("input_patch"))) {
+                throw new NoInput(false, "entry " + index + " is a " + target.kind() + " entry, not a decision with an input");
+            }
+            // back to the tenant's last whole input, a page of its decisions at a time
+            List<LogEntry> chain = new ArrayList<>(List.of(target));
+            JsonNode last = entry;
+            while (!last.has("input")) {
+                List<LogEntry> page = store.decisionsBefore(target.tenant(), chain.getLast().index(), 64);
+                if (page.isEmpty()) {
+                    throw new NoInput(true, "entry " + index + ": the tenant's decisions before it hold no whole input to "
+                            + "rebuild it from");
+                }
+                for (LogEntry e : page) {
+                    chain.add(e);
+                    last = read(e);
+                    if (last.has("input")) {
+                        break;
+                    }
+                }
+            }
+            String decision = null;
+            JsonNode input = null;
+            for (LogEntry e : chain.reversed()) {
+                JsonNode next = read(e);
+                try {
+                    input = InputPatch.input(next, decision, input);
+                } catch (IllegalArgumentException x) {
+                    throw new NoInput(true, "entry " + e.index() + " (decision " + next.path("decision").asText() + "): "
+                            + x.getMessage());
+                }
+                decision = next.path("decision").asText();
+            }
+            return new DecisionInput(index, decision, input, chain.getLast().index(), chain.size() - 1);
+        }));
+    }
+
+    private static JsonNode read(LogEntry e) {
+        try {
+            return LogVerifier.JSON.readTree(e.json());
+        } catch (IOException x) {
+            throw new UncheckedIOException("entry " + e.index() + " is not JSON", x);
+        }
     }
 
     /** A page of the audit view, among the leaves below {@code below}. */

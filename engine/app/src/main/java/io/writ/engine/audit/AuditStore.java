@@ -240,6 +240,12 @@ class AuditStore {
                 + limit, AuditStore::entry, from, to);
     }
 
+    /** The tenant's decision entries below {@code below}, newest first, at most {@code limit}. */
+    List<LogEntry> decisionsBefore(String tenant, long below, int limit) {
+        return many("SELECT " + LEAF_COLUMNS + LEAVES + " WHERE l.tenant_id = ? AND l.leaf_index < ? AND l.entry_kind = ? "
+                + "ORDER BY l.leaf_index DESC LIMIT " + limit, AuditStore::entry, tenant, below, Entries.DECISION);
+    }
+
     /** The audit view: leaves matching every given filter, after the cursor, in index order. */
     List<LogEntry> query(AuditQuery q, long below, int limit) {
         StringBuilder sql = new StringBuilder("SELECT " + LEAF_COLUMNS + LEAVES + " WHERE l.leaf_index > ? AND l.leaf_index < ?");

@@ -21,8 +21,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -32,7 +34,8 @@ import java.util.stream.Stream;
  * was not rewritten or truncated). It trusts nothing the service says but the entries themselves.
  */
 public final class LogVerifier {
-    private static final ObjectMapper JSON = JsonMapper.builder()
+    /** Reads entries keeping every number as written (what the service reads back of its log, too). */
+    static final ObjectMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
@@ -154,6 +157,7 @@ public final class LogVerifier {
             throw new IllegalStateException("an empty tree has no nodes");
         }, 0);
         List<AuditStore.Node> scratch = new ArrayList<>();
+        Inputs inputs = new Inputs();
         byte[] prevRoot = prev != null && prev.size() == 0 ? f.root() : null;
         long line = 0;
         while (lines.hasNext()) {
@@ -186,6 +190,7 @@ public final class LogVerifier {
             } catch (IllegalArgumentException e) {
                 throw new Failed("entry " + expected + " cannot be canonicalized: " + e.getMessage());
             }
+            inputs.check(expected, row.get("entry"));
             scratch.clear();
             f.append(Merkle.leafHash(canonical.getBytes(StandardCharsets.UTF_8)), scratch);
             if (prev != null && f.size() == prev.size()) {
@@ -201,12 +206,51 @@ public final class LogVerifier {
                     + "removed, added or reordered");
         }
         out.println("entries: " + f.size() + " read, root recomputed: matches the checkpoint");
+        out.println("decision inputs: " + inputs.whole + " whole, " + inputs.rebuilt
+                + " rebuilt from their patches, each matching its input_sha256");
         if (prev != null) {
             if (!Arrays.equals(prevRoot, prev.root())) {
                 throw new Failed("the first " + prev.size() + " entries no longer hash to the previous checkpoint's root: "
                         + "the log was rewritten since then");
             }
             out.println("previous checkpoint (" + prev.size() + " entries): the log still extends it");
+        }
+    }
+
+    /**
+     * Rebuilds the input of every decision entry written as a patch ({@code input_patch}) from the tenant's previous
+     * decision entry, which must be its {@code input_base}, and checks it against the entry's {@code input_sha256}.
+     * Holds one input per tenant.
+     */
+    private static final class Inputs {
+        private record Last(String decision, JsonNode input) {
+        }
+
+        private final Map<String, Last> last = new HashMap<>();
+        long whole;
+        long rebuilt;
+
+        void check(long index, JsonNode entry) {
+            if (!entry.path("kind").asText().equals(Entries.DECISION)) {
+                return;
+            }
+            String tenant = entry.path("tenant").asText();
+            String decision = entry.path("decision").asText();
+            Last before = last.get(tenant);
+            JsonNode input;
+            try {
+                input = InputPatch.input(entry, before == null ? null : before.decision(), before == null ? null : before.input());
+            } catch (IllegalArgumentException e) {
+                throw new Failed("entry " + index + " (decision " + decision + "): " + e.getMessage());
+            }
+            if (input != null) {
+                last.put(tenant, new Last(decision, input));
+                if (entry.has("input_patch")) {
+                    rebuilt++;
+                } else {
+                    whole++;
+                }
+            }
         }
     }
 

@@ -60,8 +60,8 @@ public final class ServeCommand implements Callable<Integer> {
      * H2's page cache is 4 MB instead of 16 (CACHE_SIZE, in KB): almost everything written here is written once and
      * read seldom, and the pages a commit has just written stayed in the cache long enough for every young garbage
      * collection to copy them (pauses of 40-47 ms against 25-35 ms at 4 MB under the load driver; the operating
-     * system's file cache still holds the file). Pages are compressed (COMPRESS=TRUE, LZF): every decision's audit
-     * entry holds the whole dossier, and at 20,000 signals/s the process wrote 73 MB/s without it and 21-26 MB/s
+     * system's file cache still holds the file). Pages are compressed (COMPRESS=TRUE, LZF): when every decision's
+     * audit entry held the whole dossier, at 20,000 signals/s the process wrote 73 MB/s without it and 21-26 MB/s
      * with it, at no measurable cost in CPU (docs/performance.md): the disk's write-back stalls set the longest
      * batch latencies. H2 marks each page with its compression, so files written before are read as they are.
      */

@@ -111,12 +111,14 @@ public class DossierEvaluator {
         }
         StoredDecision decision = new StoredDecision(TimeOrderedIds.next(), tenantId, d.version(), d.sha256(),
                 revision == null ? "" : revision, result, Instant.now(), micros);
-        return writer.submitAsync(new Decided(decision, input,
-                // masked and canonicalised here, in parallel, not in the one writer's transaction
-                audit.prepare(Entries.DECISION, Entries.decision(decision, input), undecided.get().known())), writes).thenApply(stored -> {
-                    dossiers.markDecided(tenantId, stored.dossierVersion());
-                    return Optional.of(stored);
-                });
+        // masked and canonicalised here, in parallel, not in the one writer's transaction; the input as a patch
+        // against the tenant's previous decision entry, which is taken and put back only once this one is stored
+        AuditLog.PreparedDecision entry = audit.prepareDecision(Entries.decision(decision, input),
+                undecided.get().known(), dossiers.takeLoggedInput(tenantId));
+        return writer.submitAsync(new Decided(decision, input, entry.entry()), writes).thenApply(stored -> {
+            dossiers.markDecided(tenantId, stored.dossierVersion(), entry.next());
+            return Optional.of(stored);
+        });
     }
 
     /** The policy could not decide; the reason is logged (its message may quote the dossier, so it is not kept). */

@@ -3,6 +3,7 @@ package io.writ.engine.tenants;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.transaction.TransactionOperations;
+import io.writ.engine.audit.AuditLog;
 import io.writ.engine.audit.Jcs;
 import io.writ.engine.storage.DatabaseOwner;
 import io.writ.rego.value.ArrayValue;
@@ -184,11 +185,36 @@ public class DossierStore {
 
     /** Notes that a decision of this version is stored. */
     public void markDecided(String tenantId, long version) {
+        markDecided(tenantId, version, null);
+    }
+
+    /** Notes that a decision of this version is stored, and the input its log entry held (null: none to keep). */
+    public void markDecided(String tenantId, long version, @Nullable AuditLog.InputBase logged) {
         TenantState s = states.get(tenantId);
         if (s != null) {
             synchronized (s) {
                 s.decided = Math.max(s.decided, version);
+                if (logged != null) {
+                    s.loggedInput = logged;
+                }
             }
+        }
+    }
+
+    /**
+     * The input of the tenant's newest logged decision, which its next decision entry may be a patch against, taken
+     * away: a decision whose write fails never puts it back, and the entry after it is whole. Evaluations of one
+     * tenant never overlap ({@code EvaluationScheduler}), so nothing else takes or puts it meanwhile.
+     */
+    public @Nullable AuditLog.InputBase takeLoggedInput(String tenantId) {
+        TenantState s = states.get(tenantId);
+        if (s == null) {
+            return null;
+        }
+        synchronized (s) {
+            AuditLog.InputBase b = s.loggedInput;
+            s.loggedInput = null;
+            return b;
         }
     }
 

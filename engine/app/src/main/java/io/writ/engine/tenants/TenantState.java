@@ -1,5 +1,6 @@
 package io.writ.engine.tenants;
 
+import io.writ.engine.audit.AuditLog;
 import io.writ.rego.value.ObjectValue;
 
 import java.time.OffsetDateTime;
@@ -28,6 +29,11 @@ final class TenantState {
     final List<ObjectValue> pending = new ArrayList<>();
     /** The newest version this process knows to be decided (-1: not known; the database says). */
     long decided = -1;
+    /**
+     * The masked input of the newest decision entry this process logged for the tenant, which the next decision
+     * entry may be a patch against; null after a restart, an eviction or a failed write (the next entry is whole).
+     */
+    AuditLog.InputBase loggedInput;
     /** When the dossier was last read or written ({@link System#nanoTime()}): the least recently used leave first. */
     long lastUsed;
 

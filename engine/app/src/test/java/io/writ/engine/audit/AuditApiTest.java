@@ -111,6 +111,53 @@ class AuditApiTest {
     }
 
     @Test
+    void aTenantsNextDecisionHoldsItsInputAsAPatchAgainstThePreviousOne() throws Exception {
+        String t = tenantWithCase();
+        client.toBlocking().exchange(HttpRequest.POST("/v1/signals", """
+                [{"type": "population", "tenant_id": "%s", "subscription": "s1", "distinct_subjects": 170000}]""".formatted(t))
+                .contentType("application/json").bearerAuth(token("pipeline")), String.class);
+        assertThat(scheduler.awaitIdle(Duration.ofSeconds(20))).isTrue();
+        log.sync();
+        List<JsonNode> decisions = view("tenant=" + t + "&kind=decision");
+        assertThat(decisions).hasSize(2);
+        JsonNode first = decisions.get(0).get("entry");
+        JsonNode second = decisions.get(1).get("entry");
+        assertThat(first.has("input")).isTrue();
+        assertThat(second.has("input")).isFalse();
+        assertThat(second.path("input_base").asText()).isEqualTo(first.path("decision").asText());
+        // the patch holds the new figure only, and masking saw the whole input: the reporter is erased, not patched in
+        assertThat(second.path("input_patch").toString()).contains("170000").doesNotContain("rep-1", "Jane Roe", "jane@");
+        assertThat(second.path("masked").toString()).contains("/input/reports/0/reporter");
+        JsonNode rebuilt = InputPatch.apply(first.get("input"), second.get("input_patch"));
+        assertThat(rebuilt.at("/population/0/distinct_subjects").asLong()).isEqualTo(170000);
+        assertThat(rebuilt.at("/reports/0/id").asText()).isEqualTo("rep-1");
+        assertThat(InputPatch.sha256(Jcs.canonicalize(rebuilt))).isEqualTo(second.path("input_sha256").asText());
+
+        // the service rebuilds it too, for one entry
+        long firstAt = decisions.get(0).path("index").asLong();
+        long secondAt = decisions.get(1).path("index").asLong();
+        JsonNode served = json("/v1/log/entries/" + secondAt + "/input");
+        assertThat(served.path("input")).isEqualTo(rebuilt);
+        assertThat(served.path("decision").asText()).isEqualTo(second.path("decision").asText());
+        assertThat(served.path("input_sha256").asText()).isEqualTo(second.path("input_sha256").asText());
+        assertThat(served.path("whole_at").asLong()).isEqualTo(firstAt);
+        assertThat(served.path("patches").asInt()).isEqualTo(1);
+        JsonNode whole = json("/v1/log/entries/" + firstAt + "/input");
+        assertThat(whole.path("input")).isEqualTo(first.get("input"));
+        assertThat(whole.path("patches").asInt()).isZero();
+        // a case entry has no input; pipelines read no log
+        long caseAt = view("tenant=" + t + "&kind=case.open").getFirst().path("index").asLong();
+        assertThat(ApiTests.problem(() -> get("/v1/log/entries/" + caseAt + "/input", token("auditor")), 422)
+                .path("detail").asText()).contains("is a case.open entry, not a decision");
+        for (String role : List.of("pipeline", "reviewer", "approver")) {
+            ApiTests.problem(() -> get("/v1/log/entries/" + secondAt + "/input", token(role)), 403);
+        }
+        ApiTests.problem(() -> get("/v1/log/entries/" + secondAt + "/input", null), 401);
+        assertThat(ApiTests.problem(() -> get("/v1/log/entries/999999999/input", token("admin")), 404)
+                .path("detail").asText()).contains("999999999");
+    }
+
+    @Test
     void aDecisionWhoseTransactionRollsBackLeavesNoEntry() throws Exception {
         String t = "sink-fails-" + UUID.randomUUID();
         client.toBlocking().exchange(HttpRequest.POST("/v1/signals",
@@ -221,7 +268,7 @@ class AuditApiTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"/v1/log/entries/abc", "/v1/log/entries/-1", "/v1/log/proofs/inclusion", "/v1/log/proofs/inclusion?index=x",
+    @ValueSource(strings = {"/v1/log/entries/abc", "/v1/log/entries/-1", "/v1/log/entries/x/input", "/v1/log/proofs/inclusion", "/v1/log/proofs/inclusion?index=x",
             "/v1/log/proofs/consistency?to=3", "/v1/log/entries?nope=1", "/v1/log/entries?limit=0", "/v1/log/entries?since=yesterday",
             "/v1/log/entries?cursor=zz", "/v1/log/export?from=-3"})
     void malformedParametersAre400(String uri) throws Exception {

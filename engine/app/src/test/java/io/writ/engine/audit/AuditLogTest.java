@@ -4,7 +4,9 @@ import io.writ.engine.cli.ServeCommand;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micronaut.context.ApplicationContext;
 import io.writ.engine.storage.Databases;
+import io.writ.rego.value.Json;
 import io.writ.rego.value.ObjectValue;
+import io.writ.rego.value.StringValue;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,6 +15,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -108,6 +112,51 @@ class AuditLogTest {
         assertThat(count(ctx, "SELECT COUNT(*) FROM audit_pending")).isZero();
     }
 
+    @Test
+    void aDecisionWhosePatchDoesNotRebuildItsInputIsReportedNotServed() {
+        // forged entries, in this class's own database: every other log the tests verify stays sound
+        ApplicationContext ctx = ctx("h2");
+        String t = "t-" + UUID.randomUUID();
+        append(ctx, "decision", "{\"tenant\": \"%s\", \"decision\": \"d1\", \"input\": {\"usage\": [1]}}".formatted(t),
+                "{\"tenant\": \"%s\", \"decision\": \"d2\", \"input_base\": \"d1\", \"input_sha256\": \"00\", "
+                        .formatted(t) + "\"input_patch\": [{\"op\": \"add\", \"path\": \"/usage/1\", \"value\": 2}]}");
+        String orphan = "t-" + UUID.randomUUID();
+        append(ctx, "decision", "{\"tenant\": \"%s\", \"decision\": \"x2\", \"input_base\": \"x1\", \"input_sha256\": \"00\", \"input_patch\": []}".formatted(orphan));
+        ctx.getBean(AuditLog.class).sync();
+        AuditReader reader = ctx.getBean(AuditReader.class);
+        List<LogEntry> mine = reader.query(new AuditQuery(t, null, null, null, null, -1), Long.MAX_VALUE, 10);
+        long alone = reader.query(new AuditQuery(orphan, null, null, null, null, -1), Long.MAX_VALUE, 10).getFirst().index();
+        assertThat(reader.decisionInput(mine.get(0).index()).orElseThrow().input().toString()).isEqualTo("{\"usage\":[1]}");
+        assertThatThrownBy(() -> reader.decisionInput(mine.get(1).index())).isInstanceOfSatisfying(AuditReader.NoInput.class,
+                e -> assertThat(e.broken()).isTrue()).hasMessageContaining("(decision d2): the input rebuilt from its patch does not hash");
+        assertThatThrownBy(() -> reader.decisionInput(alone)).isInstanceOfSatisfying(AuditReader.NoInput.class,
+                e -> assertThat(e.broken()).isTrue()).hasMessageContaining("hold no whole input");
+    }
+
+    @Test
+    void onPostgresEntryNumbersAreDrawnInTheOrderAskedWhicheverConnectionAsks() throws Exception {
+        // per-session caches (V9) handed each connection a block of its own: a later entry could draw a smaller number
+        ApplicationContext pg = ctx("postgres");
+        String url = pg.getRequiredProperty("datasources.default.url", String.class);
+        String user = pg.getRequiredProperty("datasources.default.username", String.class);
+        String password = pg.getProperty("datasources.default.password", String.class).orElse("");
+        try (Connection a = DriverManager.getConnection(url, user, password);
+             Connection b = DriverManager.getConnection(url, user, password)) {
+            long first = next(a);
+            long second = next(b);
+            long third = next(a);
+            assertThat(first).isLessThan(second);
+            assertThat(second).isLessThan(third);
+        }
+    }
+
+    private static long next(Connection c) throws Exception {
+        try (PreparedStatement s = c.prepareStatement("SELECT nextval('audit_queue_seq_seq')"); var rs = s.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgres"})
     void aLeafSequencedBeforeV8KeepsItsOwnTextAndReadsTheSame(String db) throws Exception {
@@ -198,6 +247,46 @@ class AuditLogTest {
         assertThat(e.path("masked")).extracting(JsonNode::asText).containsExactly(
                 "/evidence/reports/0/reporter", "/input/reports/0/reporter", "/input/reports/2/reporter",
                 "/input/tenant/contact", "/notes/1", "/secret");
+    }
+
+    @Test
+    void aDecisionsInputIsAMaskedPatchAgainstTheTenantsPreviousOneAndWholeAgainEvery64th() throws Exception {
+        AuditLog log = ctx("h2").getBean(AuditLog.class);
+        AuditLog.InputBase previous = null;
+        List<JsonNode> entries = new ArrayList<>();
+        String filler = "x".repeat(2000);
+        for (int i = 0; i <= 65; i++) {
+            // the contact changes every time, and the mask policy erases it: it is in no patch either
+            String input = """
+                    {"tenant": {"id": "t-p", "contact": "ceo-%d@example.com"}, "filler": "%s",
+                     "usage": [{"metric": "gb", "value": 1}, {"metric": "calls", "value": %d}]}""".formatted(i,
+                    i == 65 ? "y".repeat(20000) : filler, i);
+            ObjectValue body = ObjectValue.builder().put("tenant", StringValue.of("t-p"))
+                    .put("decision", StringValue.of("d" + i)).put("input", Json.parse(input)).build();
+            AuditLog.PreparedDecision p = log.prepareDecision(body, null, previous);
+            previous = p.next();
+            entries.add(JSON.readTree(p.entry().json()));
+        }
+        assertThat(entries.getFirst().at("/input/usage/1/value").asInt()).isZero();
+        assertThat(entries.get(1).has("input")).isFalse();
+        assertThat(entries.get(1).path("input_base").asText()).isEqualTo("d0");
+        assertThat(entries.get(1).path("input_patch").toString())
+                .isEqualTo("[{\"op\":\"replace\",\"path\":\"/usage/1\",\"value\":{\"metric\":\"calls\",\"value\":1}}]");
+        assertThat(entries.get(1).path("masked").toString()).contains("/input/tenant/contact");
+        JsonNode input = entries.getFirst().get("input");
+        for (int i = 1; i < 64; i++) {
+            JsonNode e = entries.get(i);
+            assertThat(e.path("input_base").asText()).as("entry %d", i).isEqualTo("d" + (i - 1));
+            input = InputPatch.apply(input, e.get("input_patch"));
+            assertThat(InputPatch.sha256(Jcs.canonicalize(input))).as("entry %d", i).isEqualTo(e.path("input_sha256").asText());
+        }
+        assertThat(input.at("/usage/1/value").asInt()).isEqualTo(63);
+        // the 64th in a row would be a patch: whole again, and the chain starts over from it
+        assertThat(entries.get(64).at("/input/usage/1/value").asInt()).isEqualTo(64);
+        assertThat(entries.get(64).has("input_patch")).isFalse();
+        // a patch about as large as the input itself is not worth it
+        assertThat(entries.get(65).path("input").path("filler").asText()).hasSize(20000);
+        assertThat(entries.toString()).doesNotContain("ceo-");
     }
 
     @ParameterizedTest
