@@ -61,7 +61,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *       window batches are due at that rate, spread evenly over the clients, and each latency runs from when its
  *       batch was due, not from when the client got round to sending it (an open loop: the latency the service
  *       gives at that rate). A client still waiting on its last batch sends the next late, and the wait counts. The
- *       warm-up stays closed: a schedule that fell behind while the JIT compiled would carry that into the window.</li>
+ *       warm-up stays closed (a schedule that fell behind while the JIT compiled would carry that into the window), but
+ *       for its last {@code -Dwrit.load.settle=SECONDS} (10), which run open at the rate and are not measured: the
+ *       closed loop leaves the service saturated, with queues and unwritten pages a steady 20,000 signals/s never
+ *       builds, and the first second of an open loop right after it measured that hand-over.</li>
  *   <li>{@code -Dwrit.load.trace=FILE}: writes each batch's start (ms) and latency (ms), a line a batch.</li>
  *   <li>{@code -Dwrit.load.h2-options=;NAME=VALUE...}: appended to the H2 URL, to try H2 settings.</li>
  * </ul>
@@ -137,10 +140,13 @@ public final class LoadDriver {
             List<long[]> latencies = new ArrayList<>();
             List<long[]> starts = new ArrayList<>();
             List<Thread> threads = new ArrayList<>();
-            // open loop in the window: batch k of client c is due at measureFrom + (k * clients + c) * interval, whether
+            // open loop in the window: batch k of client c is due at openFrom + (k * clients + c) * interval, whether
             // or not the one before has been answered; the warm-up runs closed (a schedule that fell behind while the
-            // JIT compiled would carry that delay into the window)
+            // JIT compiled would carry that delay into the window) but for its last seconds, which run open and are not
+            // measured: the closed loop leaves the service saturated, and the window is about the rate, not the
+            // minute after the driver stops overloading it
             long interval = rate > 0 ? Math.round(1e9 * BATCH / rate) : 0;
+            long openFrom = measureFrom - Math.min(warmup, Integer.getInteger("writ.load.settle", 10)) * 1_000_000_000L;
             for (int c = 0; c < clients; c++) {
                 long[] mine = new long[1 << 20];
                 long[] began = new long[1 << 20];
@@ -153,10 +159,10 @@ public final class LoadDriver {
                     while (System.nanoTime() < deadline && n < mine.length - 1) {
                         String body = batch(tenants);
                         long s = System.nanoTime();
-                        if (interval > 0 && s >= measureFrom) {
+                        if (interval > 0 && s >= openFrom) {
                             // a batch sent late because the client still waited on the one before counts its delay
                             // (no coordinated omission): its latency runs from when it was due
-                            s = measureFrom + (k++ * clients + client) * interval;
+                            s = openFrom + (k++ * clients + client) * interval;
                             if (s >= deadline) {
                                 break;
                             }
@@ -209,6 +215,11 @@ public final class LoadDriver {
             }
             long[] all = measured.stream().mapToLong(Long::longValue).sorted().toArray();
             long decidedInWindow = count(ctx, "SELECT COUNT(*) FROM decision WHERE decided_at >= ? AND decided_at < ?", from, to);
+            // what a decision adds to the log: whole inputs and patches (docs/audit-log.md)
+            String entries = "audit_entry WHERE entry_kind = 'decision' AND logged_at >= ? AND logged_at < ?";
+            long entryCount = count(ctx, "SELECT COUNT(*) FROM " + entries, from, to);
+            long entryChars = count(ctx, "SELECT COALESCE(SUM(LENGTH(entry_json)), 0) FROM " + entries, from, to);
+            long wholeCount = count(ctx, "SELECT COUNT(*) FROM " + entries + " AND entry_json NOT LIKE '%\"input_patch\"%'", from, to);
             boolean drained = ctx.getBean(EvaluationScheduler.class).awaitIdle(Duration.ofSeconds(120));
             long[] lags = lags(ctx, from, to);
 
@@ -224,7 +235,9 @@ public final class LoadDriver {
                     rate > 0 ? "open loop at " + rate + " signals/s (latency from when each batch was due)"
                             : "closed loop (each client sends its next batch when the last is answered)",
                     seconds, warmup, (long) all.length * BATCH, (double) all.length * BATCH / seconds, failed.get());
-            System.out.printf("decisions in the window: %d (%.0f/s)%n", decidedInWindow, (double) decidedInWindow / seconds);
+            System.out.printf("decisions in the window: %d (%.0f/s); their log entries average %.0f characters (%d with the "
+                            + "whole input, %d with a patch)%n", decidedInWindow, (double) decidedInWindow / seconds,
+                    (double) entryChars / Math.max(1, entryCount), wholeCount, entryCount - wholeCount);
             double cpuSeconds = (cpu[1] - cpu[0]) / 1e9;
             System.out.printf("process CPU in the window: %.1f s of %d s (%.2f of %d cores); per CPU-second: %.0f signals, "
                             + "%.0f decisions%n", cpuSeconds, seconds, cpuSeconds / seconds,
