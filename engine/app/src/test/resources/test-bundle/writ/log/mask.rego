@@ -7,6 +7,9 @@ mask contains "/input/tenant/contact" if input.kind == "decision"
 
 mask contains "/secret" if input.secret
 
+# a policy may erase a decision's whole input
+mask contains "/input" if input.erase_input
+
 # an array element becomes null, so that the others keep their pointers
 mask contains "/notes/1" if input.notes
 

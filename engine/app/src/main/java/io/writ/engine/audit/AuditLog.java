@@ -124,10 +124,11 @@ public class AuditLog implements AutoCloseable {
     public PreparedDecision prepareDecision(ObjectValue body, @Nullable Jcs.Known known, @Nullable InputBase previous) {
         Instant at = now();
         ObjectValue masked = masked(Entries.DECISION, body, at);
-        ObjectValue input = (ObjectValue) masked.get("input");
+        // null when the mask policy erased the whole input: nothing to patch, then or next time
+        ObjectValue input = masked.get("input") instanceof ObjectValue o ? o : null;
         String decision = text(body, "decision");
         int full = known == null ? 16384 : known.text().length();
-        if (previous != null && previous.patches() + 1 < fullInputEvery) {
+        if (previous != null && input != null && previous.input() != null && previous.patches() + 1 < fullInputEvery) {
             ArrayValue patch = InputPatch.diff(previous.input(), input);
             String patchText = Jcs.canonicalize(patch, 1024);
             if (patchText.length() < full / 2) {

@@ -113,6 +113,24 @@ class AuditLogTest {
     }
 
     @Test
+    void anInputTheMaskPolicyErasesIsNeitherPatchedNorPatchedAgainst() throws Exception {
+        AuditLog log = ctx("h2").getBean(AuditLog.class);
+        java.util.function.BiFunction<Integer, Boolean, ObjectValue> body = (i, erase) -> ObjectValue.builder()
+                .put("tenant", StringValue.of("t-erase")).put("decision", StringValue.of("d" + i))
+                .put("erase_input", io.writ.rego.value.BooleanValue.of(erase))
+                .put("input", Json.parse("{\"usage\": [" + i + "]}")).build();
+        AuditLog.PreparedDecision first = log.prepareDecision(body.apply(0, false), null, null);
+        AuditLog.PreparedDecision erased = log.prepareDecision(body.apply(1, true), null, first.next());
+        AuditLog.PreparedDecision after = log.prepareDecision(body.apply(2, false), null, erased.next());
+        JsonNode e1 = JSON.readTree(erased.entry().json());
+        assertThat(e1.has("input")).isFalse();
+        assertThat(e1.has("input_patch")).isFalse();
+        assertThat(e1.path("masked").toString()).contains("\"/input\"");
+        // nothing of the erased input to patch against: whole again
+        assertThat(JSON.readTree(after.entry().json()).at("/input/usage/0").asInt()).isEqualTo(2);
+    }
+
+    @Test
     void aDecisionWhosePatchDoesNotRebuildItsInputIsReportedNotServed() {
         // forged entries, in this class's own database: every other log the tests verify stays sound
         ApplicationContext ctx = ctx("h2");
