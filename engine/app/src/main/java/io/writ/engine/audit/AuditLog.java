@@ -103,7 +103,10 @@ public class AuditLog implements AutoCloseable {
         return prepared(kind, body, at, Jcs.canonicalize(masked(kind, body, at), 4096));
     }
 
-    /** The masked input of a tenant's last logged decision, and how many patches in a row led to it. */
+    /**
+     * The masked input of a tenant's last logged decision, and the patches counted since its last whole input (the
+     * next entry is whole when {@code patches + 1} reaches {@code writ.log.full-input-every}).
+     */
     public record InputBase(String decision, ObjectValue input, int patches) {
     }
 
@@ -115,8 +118,9 @@ public class AuditLog implements AutoCloseable {
      * Prepares a decision's entry ({@link Entries#decision}). With the tenant's {@code previous} logged decision,
      * the entry holds its input as a patch against that decision's ({@code input_base}, {@code input_patch},
      * {@code input_sha256}) instead of whole, unless this would be the {@code writ.log.full-input-every}-th patch
-     * in a row or the patch is not much smaller than the input. Masking sees the whole entry either way, and the
-     * patch is taken between masked inputs, so it holds nothing the whole entry would not. {@code known} is the
+     * in a row (a tenant's first chain is shorter by a share of its own) or the patch is not much smaller than the
+     * input. Masking sees the whole entry either way, and the patch is taken between masked inputs, so it holds
+     * nothing the whole entry would not. {@code known} is the
      * input with its canonical text (a dossier assembled here), whose SHA-256 is the body's {@code dossier_sha256}.
      * The caller keeps {@link PreparedDecision#next} once the entry is committed, and passes null after a failure:
      * a patch's base must be the tenant's previous decision entry in the log.
@@ -149,7 +153,11 @@ public class AuditLog implements AutoCloseable {
             }
         }
         String json = Jcs.canonicalize(masked, full + 2048, known);
-        return new PreparedDecision(prepared(Entries.DECISION, body, at, json), new InputBase(decision, input, 0));
+        // a tenant's first chain in this process is shorter by a share that depends on the tenant: tenants that start
+        // together write their next whole inputs at different moments, not all in one burst
+        String tenant = text(body, "tenant");
+        int counted = previous == null && tenant != null ? Math.floorMod(tenant.hashCode(), fullInputEvery) : 0;
+        return new PreparedDecision(prepared(Entries.DECISION, body, at, json), new InputBase(decision, input, counted));
     }
 
     private static Instant now() {

@@ -267,44 +267,78 @@ class AuditLogTest {
                 "/input/tenant/contact", "/notes/1", "/secret");
     }
 
-    @Test
-    void aDecisionsInputIsAMaskedPatchAgainstTheTenantsPreviousOneAndWholeAgainEvery64th() throws Exception {
-        AuditLog log = ctx("h2").getBean(AuditLog.class);
+    /** A tenant's decision entries for {@code n} inputs that change one figure each time (and a masked contact). */
+    static List<JsonNode> decisionEntries(AuditLog log, String tenant, int n, String lastFiller) throws Exception {
         AuditLog.InputBase previous = null;
         List<JsonNode> entries = new ArrayList<>();
-        String filler = "x".repeat(2000);
-        for (int i = 0; i <= 65; i++) {
+        for (int i = 0; i < n; i++) {
             // the contact changes every time, and the mask policy erases it: it is in no patch either
             String input = """
-                    {"tenant": {"id": "t-p", "contact": "ceo-%d@example.com"}, "filler": "%s",
-                     "usage": [{"metric": "gb", "value": 1}, {"metric": "calls", "value": %d}]}""".formatted(i,
-                    i == 65 ? "y".repeat(20000) : filler, i);
-            ObjectValue body = ObjectValue.builder().put("tenant", StringValue.of("t-p"))
+                    {"tenant": {"id": "%s", "contact": "ceo-%d@example.com"}, "filler": "%s",
+                     "usage": [{"metric": "gb", "value": 1}, {"metric": "calls", "value": %d}]}""".formatted(tenant, i,
+                    i == n - 1 && lastFiller != null ? lastFiller : "x".repeat(2000), i);
+            ObjectValue body = ObjectValue.builder().put("tenant", StringValue.of(tenant))
                     .put("decision", StringValue.of("d" + i)).put("input", Json.parse(input)).build();
             AuditLog.PreparedDecision p = log.prepareDecision(body, null, previous);
             previous = p.next();
             entries.add(JSON.readTree(p.entry().json()));
         }
-        assertThat(entries.getFirst().at("/input/usage/1/value").asInt()).isZero();
+        return entries;
+    }
+
+    static List<Integer> wholeAt(List<JsonNode> entries) {
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            if (entries.get(i).has("input")) {
+                out.add(i);
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void aDecisionsInputIsAMaskedPatchAgainstTheTenantsPreviousOneAndWholeAgainEvery64th() throws Exception {
+        AuditLog log = ctx("h2").getBean(AuditLog.class);
+        List<JsonNode> entries = decisionEntries(log, "t-p", 160, null);
         assertThat(entries.get(1).has("input")).isFalse();
         assertThat(entries.get(1).path("input_base").asText()).isEqualTo("d0");
         assertThat(entries.get(1).path("input_patch").toString())
                 .isEqualTo("[{\"op\":\"replace\",\"path\":\"/usage/1\",\"value\":{\"metric\":\"calls\",\"value\":1}}]");
         assertThat(entries.get(1).path("masked").toString()).contains("/input/tenant/contact");
-        JsonNode input = entries.getFirst().get("input");
-        for (int i = 1; i < 64; i++) {
-            JsonNode e = entries.get(i);
-            assertThat(e.path("input_base").asText()).as("entry %d", i).isEqualTo("d" + (i - 1));
-            input = InputPatch.apply(input, e.get("input_patch"));
-            assertThat(InputPatch.sha256(Jcs.canonicalize(input))).as("entry %d", i).isEqualTo(e.path("input_sha256").asText());
+        // whole at first, again within 64, then every 64th: chains of at most 63 patches
+        List<Integer> whole = wholeAt(entries);
+        assertThat(whole.get(0)).isZero();
+        assertThat(whole.get(1)).isBetween(1, 64);
+        assertThat(whole.subList(1, whole.size())).hasSizeGreaterThanOrEqualTo(2);
+        for (int k = 2; k < whole.size(); k++) {
+            assertThat(whole.get(k) - whole.get(k - 1)).isEqualTo(64);
         }
-        assertThat(input.at("/usage/1/value").asInt()).isEqualTo(63);
-        // the 64th in a row would be a patch: whole again, and the chain starts over from it
-        assertThat(entries.get(64).at("/input/usage/1/value").asInt()).isEqualTo(64);
-        assertThat(entries.get(64).has("input_patch")).isFalse();
-        // a patch about as large as the input itself is not worth it
-        assertThat(entries.get(65).path("input").path("filler").asText()).hasSize(20000);
+        JsonNode input = null;
+        for (int i = 0; i < entries.size(); i++) {
+            JsonNode e = entries.get(i);
+            if (e.has("input")) {
+                input = e.get("input");
+            } else {
+                assertThat(e.path("input_base").asText()).as("entry %d", i).isEqualTo("d" + (i - 1));
+                input = InputPatch.apply(input, e.get("input_patch"));
+                assertThat(InputPatch.sha256(Jcs.canonicalize(input))).as("entry %d", i).isEqualTo(e.path("input_sha256").asText());
+            }
+            assertThat(input.at("/usage/1/value").asInt()).as("entry %d", i).isEqualTo(i);
+        }
         assertThat(entries.toString()).doesNotContain("ceo-");
+        // a patch about as large as the input itself is not worth it
+        List<JsonNode> large = decisionEntries(log, "t-p", 3, "y".repeat(20000));
+        assertThat(large.get(2).path("input").path("filler").asText()).hasSize(20000);
+    }
+
+    @Test
+    void tenantsThatStartTogetherWriteTheirNextWholeInputsAtDifferentTimes() throws Exception {
+        AuditLog log = ctx("h2").getBean(AuditLog.class);
+        java.util.Set<Integer> second = new java.util.HashSet<>();
+        for (int t = 0; t < 8; t++) {
+            second.add(wholeAt(decisionEntries(log, "tenant-" + t, 65, null)).get(1));
+        }
+        assertThat(second).hasSizeGreaterThan(4);
     }
 
     @ParameterizedTest
