@@ -100,37 +100,38 @@ public class AuditReader {
             if (!target.kind().equals(Entries.DECISION) || !(entry.has("input") || entry.has("input_patch"))) {
                 throw new NoInput(false, "entry " + index + " is a " + target.kind() + " entry, not a decision with an input");
             }
-            // back to the tenant's last whole input, a page of its decisions at a time
-            List<LogEntry> chain = new ArrayList<>(List.of(target));
-            JsonNode last = entry;
-            while (!last.has("input")) {
-                List<LogEntry> page = store.decisionsBefore(target.tenant(), chain.getLast().index(), 64);
+            // back to the tenant's last whole input, a page of its decisions at a time, each entry read once
+            List<Read> chain = new ArrayList<>(List.of(new Read(target, entry)));
+            while (!chain.getLast().entry().has("input")) {
+                List<LogEntry> page = store.decisionsBefore(target.tenant(), chain.getLast().stored().index(), 64);
                 if (page.isEmpty()) {
                     throw new NoInput(true, "entry " + index + ": the tenant's decisions before it hold no whole input to "
                             + "rebuild it from");
                 }
                 for (LogEntry e : page) {
-                    chain.add(e);
-                    last = read(e);
-                    if (last.has("input")) {
+                    chain.add(new Read(e, read(e)));
+                    if (chain.getLast().entry().has("input")) {
                         break;
                     }
                 }
             }
             String decision = null;
             JsonNode input = null;
-            for (LogEntry e : chain.reversed()) {
-                JsonNode next = read(e);
+            for (Read r : chain.reversed()) {
                 try {
-                    input = InputPatch.input(next, decision, input);
+                    input = InputPatch.input(r.entry(), decision, input);
                 } catch (IllegalArgumentException x) {
-                    throw new NoInput(true, "entry " + e.index() + " (decision " + next.path("decision").asText() + "): "
-                            + x.getMessage());
+                    throw new NoInput(true, "entry " + r.stored().index() + " (decision "
+                            + r.entry().path("decision").asText() + "): " + x.getMessage());
                 }
-                decision = next.path("decision").asText();
+                decision = r.entry().path("decision").asText();
             }
-            return new DecisionInput(index, decision, input, chain.getLast().index(), chain.size() - 1);
+            return new DecisionInput(index, decision, input, chain.getLast().stored().index(), chain.size() - 1);
         }));
+    }
+
+    /** A stored entry and its parsed JSON. */
+    private record Read(LogEntry stored, JsonNode entry) {
     }
 
     private static JsonNode read(LogEntry e) {

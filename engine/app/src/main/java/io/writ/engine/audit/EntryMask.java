@@ -211,7 +211,8 @@ public class EntryMask {
         return Integer.parseInt(token);
     }
 
-    private static String unescape(String token) {
+    /** A JSON pointer token as the member name it stands for (RFC 6901: {@code ~1} is {@code /}, {@code ~0} is {@code ~}). */
+    static String unescape(String token) {
         return token.replace("~1", "/").replace("~0", "~");
     }
 

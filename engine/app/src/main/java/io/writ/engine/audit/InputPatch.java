@@ -131,7 +131,7 @@ public final class InputPatch {
             }
             int last = path.lastIndexOf('/');
             JsonNode parent = out.at(path.substring(0, last));
-            String name = path.substring(last + 1).replace("~1", "/").replace("~0", "~");
+            String name = EntryMask.unescape(path.substring(last + 1));
             if (parent instanceof ObjectNode o) {
                 if (!kind.equals("add") && !o.has(name)) {
                     throw new IllegalArgumentException("operation " + n + ": nothing at " + path + " to " + kind);
