@@ -16,6 +16,7 @@ import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.List;
 
 /**
@@ -66,76 +67,140 @@ public final class Jcs {
     public record Known(Value value, String text) {
     }
 
+    /**
+     * A canonical text, and where in it lies each object that is an element of an array (a dossier's entries). The
+     * canonicalization of a later value that holds some of the same objects (the same instances: a dossier's next
+     * version keeps every entry no signal replaced) copies their texts from here instead of working them out again.
+     */
+    public static final class Reusable {
+        private final String text;
+        private final IdentityHashMap<Value, Long> spans;
+
+        private Reusable(String text, IdentityHashMap<Value, Long> spans) {
+            this.text = text;
+            this.spans = spans;
+        }
+
+        /** The canonical text. */
+        public String text() {
+            return text;
+        }
+    }
+
+    /**
+     * As {@link #canonicalize(Value, int)}, copying the texts of the array elements that {@code v} shares with
+     * {@code previous}'s value from {@code previous}: the same text, worked out only for what changed.
+     */
+    public static Reusable canonicalizeReusing(Value v, int expectedLength, @Nullable Reusable previous) {
+        Writer w = new Writer(false, expectedLength, null, previous, true);
+        w.write(v);
+        return new Reusable(w.out.toString(), w.spans);
+    }
+
     /** @param refuseUnpaired throw on an unpaired surrogate instead of writing U+FFFD for it */
     private static String canonicalize(Value v, boolean refuseUnpaired, int expectedLength, @Nullable Known known) {
-        StringBuilder out = new StringBuilder(Math.max(16, expectedLength));
-        write(v, refuseUnpaired, out, known);
-        return out.toString();
+        Writer w = new Writer(refuseUnpaired, expectedLength, known, null, false);
+        w.write(v);
+        return w.out.toString();
     }
 
-    private static void write(Value v, boolean refuseUnpaired, StringBuilder out, Known known) {
-        if (known != null && v == known.value()) {
-            out.append(known.text());
-            return;
+    /** One canonicalization: its output, and the texts it may copy instead of working them out. */
+    private static final class Writer {
+        private final boolean refuseUnpaired;
+        private final StringBuilder out;
+        private final @Nullable Known known;
+        private final @Nullable Reusable previous;
+        /** Where the objects in array elements went in {@link #out}, when it is to be reused; otherwise null. */
+        private final @Nullable IdentityHashMap<Value, Long> spans;
+
+        Writer(boolean refuseUnpaired, int expectedLength, @Nullable Known known, @Nullable Reusable previous,
+               boolean reusable) {
+            this.refuseUnpaired = refuseUnpaired;
+            this.out = new StringBuilder(Math.max(16, expectedLength));
+            this.known = known;
+            this.previous = previous;
+            this.spans = reusable ? new IdentityHashMap<>() : null;
         }
-        switch (v) {
-            case ObjectValue o -> {
-                int n = o.size();
-                String[] keys = new String[n];
-                boolean resort = false;
+
+        void write(Value v) {
+            if (known != null && v == known.value()) {
+                out.append(known.text());
+                return;
+            }
+            switch (v) {
+                case ObjectValue o -> object(o);
+                case ArrayValue a -> elements(a.items());
+                case SetValue set -> elements(set.elements());
+                case StringValue str -> Json.appendQuoted(text(str.value(), refuseUnpaired), out);
+                case NumberValue num -> {
+                    if (num.isLong() && Math.abs(num.longValue()) <= MAX_EXACT) {
+                        out.append(num.longValue());
+                    } else {
+                        out.append(number(num.doubleValue()));
+                    }
+                }
+                case BooleanValue b -> out.append(b.value() ? "true" : "false");
+                case NullValue ignored -> out.append("null");
+                default -> throw new IllegalArgumentException("not JSON: a " + v.typeName());
+            }
+        }
+
+        private void object(ObjectValue o) {
+            int n = o.size();
+            String[] keys = new String[n];
+            boolean resort = false;
+            for (int i = 0; i < n; i++) {
+                if (!(o.keyAt(i) instanceof StringValue k)) {
+                    throw new IllegalArgumentException("not JSON: an object key that is a " + o.keyAt(i).typeName());
+                }
+                keys[i] = text(k.value(), refuseUnpaired);
+                resort |= hasCharFromSurrogates(keys[i]);
+            }
+            Integer[] order = null;
+            if (resort) {
+                // the engine orders keys by code point; UTF-16 order differs once a surrogate pair is involved
+                order = new Integer[n];
                 for (int i = 0; i < n; i++) {
-                    if (!(o.keyAt(i) instanceof StringValue k)) {
-                        throw new IllegalArgumentException("not JSON: an object key that is a " + o.keyAt(i).typeName());
-                    }
-                    keys[i] = text(k.value(), refuseUnpaired);
-                    resort |= hasCharFromSurrogates(keys[i]);
+                    order[i] = i;
                 }
-                Integer[] order = null;
-                if (resort) {
-                    // the engine orders keys by code point; UTF-16 order differs once a surrogate pair is involved
-                    order = new Integer[n];
-                    for (int i = 0; i < n; i++) {
-                        order[i] = i;
-                    }
-                    Arrays.sort(order, (a, b) -> keys[a].compareTo(keys[b]));
-                }
-                out.append('{');
-                for (int j = 0; j < n; j++) {
-                    int i = order == null ? j : order[j];
-                    if (j > 0) {
-                        out.append(',');
-                    }
-                    Json.appendQuoted(keys[i], out);
-                    out.append(':');
-                    write(o.valueAt(i), refuseUnpaired, out, known);
-                }
-                out.append('}');
+                Arrays.sort(order, (a, b) -> keys[a].compareTo(keys[b]));
             }
-            case ArrayValue a -> elements(a.items(), refuseUnpaired, out, known);
-            case SetValue set -> elements(set.elements(), refuseUnpaired, out, known);
-            case StringValue str -> Json.appendQuoted(text(str.value(), refuseUnpaired), out);
-            case NumberValue num -> {
-                if (num.isLong() && Math.abs(num.longValue()) <= MAX_EXACT) {
-                    out.append(num.longValue());
-                } else {
-                    out.append(number(num.doubleValue()));
+            out.append('{');
+            for (int j = 0; j < n; j++) {
+                int i = order == null ? j : order[j];
+                if (j > 0) {
+                    out.append(',');
                 }
+                Json.appendQuoted(keys[i], out);
+                out.append(':');
+                write(o.valueAt(i));
             }
-            case BooleanValue b -> out.append(b.value() ? "true" : "false");
-            case NullValue ignored -> out.append("null");
-            default -> throw new IllegalArgumentException("not JSON: a " + v.typeName());
+            out.append('}');
         }
-    }
 
-    private static void elements(List<Value> items, boolean refuseUnpaired, StringBuilder out, Known known) {
-        out.append('[');
-        for (int i = 0; i < items.size(); i++) {
-            if (i > 0) {
-                out.append(',');
+        private void elements(List<Value> items) {
+            out.append('[');
+            for (int i = 0; i < items.size(); i++) {
+                if (i > 0) {
+                    out.append(',');
+                }
+                Value item = items.get(i);
+                if (spans == null || !(item instanceof ObjectValue)) {
+                    write(item);
+                    continue;
+                }
+                // an object's text depends on nothing around it: where the last text holds it, it is copied
+                Long was = previous == null ? null : previous.spans.get(item);
+                int from = out.length();
+                if (was != null) {
+                    out.append(previous.text, (int) (was >>> 32), (int) (long) was);
+                } else {
+                    write(item);
+                }
+                spans.put(item, (long) from << 32 | out.length());
             }
-            write(items.get(i), refuseUnpaired, out, known);
+            out.append(']');
         }
-        out.append(']');
     }
 
     private static boolean hasCharFromSurrogates(String s) {

@@ -99,16 +99,17 @@ public class DossierStore {
     /**
      * A version of a dossier, as text with its hash and as a policy input, and the batch that made it;
      * {@code canonical} when the text is the value's RFC 8785 form as {@link Jcs} writes it (every version assembled
-     * in this process, unless a number in it lies beyond the double range).
+     * in this process, unless a number in it lies beyond the double range): the next version's text copies from it
+     * the entries the two share.
      */
-    public record Assembled(Dossier dossier, ObjectValue value, String batchId, boolean canonical) {
+    public record Assembled(Dossier dossier, ObjectValue value, String batchId, @Nullable Jcs.Reusable canonical) {
         long version() {
             return dossier.version();
         }
 
         /** The value with its canonical text, for an audit entry that holds the value; null when not canonical. */
         public @Nullable Jcs.Known known() {
-            return canonical ? new Jcs.Known(value, dossier.json()) : null;
+            return canonical != null ? new Jcs.Known(value, dossier.json()) : null;
         }
     }
 
@@ -269,16 +270,18 @@ public class DossierStore {
             ObjectValue folded = DossierMerger.merge(from == null ? null : from.value(), tenantId, todo);
             int expected = from != null ? from.dossier().json().length() + 4096 : 16384;
             String json;
-            boolean canonical = true;
+            Jcs.Reusable canonical;
             try {
-                // RFC 8785: the text whose hash a decision cites is also the input its log entry holds, written once
-                json = Jcs.canonicalize(folded, expected);
+                // RFC 8785: the text whose hash a decision cites is also the input its log entry holds, written once;
+                // the entries no signal replaced keep their texts from the version before
+                canonical = Jcs.canonicalizeReusing(folded, expected, from == null ? null : from.canonical());
+                json = canonical.text();
             } catch (IllegalArgumentException e) {
                 // a number beyond the double range has no canonical form; its plain JSON stores and reads back
                 StringBuilder text = new StringBuilder(expected);
                 Json.append(folded, text);
                 json = text.toString();
-                canonical = false;
+                canonical = null;
             }
             a = new Assembled(new Dossier(tenantId, head, json, Dossier.sha256(json), at), folded, batchId, canonical);
         }
@@ -701,7 +704,7 @@ public class DossierStore {
                 }
                 Dossier d = new Dossier(tenantId, version, rs.getString(1), rs.getString(2), at);
                 // written by an earlier version of this class, the text may be plain JSON rather than canonical
-                return new Assembled(d, d.value(), rs.getString(3), false);
+                return new Assembled(d, d.value(), rs.getString(3), null);
             }
         } catch (SQLException e) {
             throw new StoreException(e);

@@ -135,4 +135,39 @@ class JcsTest {
         assertThat(Jcs.canonicalize(whole, 16, new Jcs.Known(part, "\"T\"")))
                 .isEqualTo("{\"y\":" + Jcs.canonicalize(equal) + ",\"z\":\"T\"}");
     }
+
+    @Test
+    void aReusedCanonicalizationGivesTheSameTextAsAFreshOne() {
+        var r = new java.util.Random(7);
+        java.util.List<io.writ.rego.value.Value> entries = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            entries.add(entry(r, i));
+        }
+        Jcs.Reusable last = null;
+        for (int version = 0; version < 30; version++) {
+            // each version replaces, adds, drops or moves an entry; the others are the same instances as before
+            switch (version % 4) {
+                case 0 -> entries.set(r.nextInt(entries.size()), entry(r, version));
+                case 1 -> entries.add(r.nextInt(entries.size()), entry(r, 100 + version));
+                case 2 -> entries.remove(r.nextInt(entries.size()));
+                default -> entries.add(entries.remove(r.nextInt(entries.size())));
+            }
+            var dossier = io.writ.rego.value.ObjectValue.builder()
+                    .put("usage", io.writ.rego.value.ArrayValue.of(java.util.List.copyOf(entries)))
+                    .put("tenant", io.writ.rego.value.Json.parse("{\"id\": \"t\u00e9\"}")).build();
+            Jcs.Reusable next = Jcs.canonicalizeReusing(dossier, 64, last);
+            assertThat(next.text()).isEqualTo(Jcs.canonicalize(dossier));
+            last = next;
+        }
+        // an equal object that is not the same instance is worked out, not copied: the text stays right either way
+        var copy = io.writ.rego.value.ArrayValue.of(entries.stream()
+                .map(e -> io.writ.rego.value.Json.parse(Jcs.canonicalize(e))).toList());
+        assertThat(Jcs.canonicalizeReusing(copy, 64, last).text()).isEqualTo(Jcs.canonicalize(copy));
+    }
+
+    private static io.writ.rego.value.Value entry(java.util.Random r, int n) {
+        return io.writ.rego.value.Json.parse("{\"value\": " + r.nextLong() + ", \"share\": " + r.nextDouble()
+                + ", \"name\": \"e-" + n + "\\u00e9\\ud83d\\ude00\", \"period\": {\"start\": \"2025-07-0" + (n % 9 + 1)
+                + "\"}, \"tags\": [" + n + ", {\"k\": " + n + "}]}");
+    }
 }
