@@ -56,13 +56,19 @@ public class AuditLog implements AutoCloseable {
     private final Thread sequencer;
     private volatile boolean running = true;
     private Frontier frontier;
+    /** How often the sequencer vacuums the list of waiting entries ({@link AuditStore#vacuumPending}); 0: never. */
+    private final long vacuumNanos;
+    private long vacuumedAt = System.nanoTime();
+    private boolean vacuumSkipped;
 
     public AuditLog(AuditStore store, TransactionOperations<Connection> tx, EntryMask mask, LogKey key,
                     @Value("${writ.log.origin:" + DEFAULT_ORIGIN + "}") String origin,
                     @Value("${writ.log.sequence-interval:250ms}") Duration poll,
                     @Value("${writ.log.gather:80ms}") Duration gather,
-                    @Value("${writ.log.full-input-every:64}") int fullInputEvery) {
+                    @Value("${writ.log.full-input-every:64}") int fullInputEvery,
+                    @Value("${writ.log.vacuum-interval:2s}") Duration vacuumInterval) {
         this.fullInputEvery = Math.max(1, fullInputEvery);
+        this.vacuumNanos = vacuumInterval.toNanos();
         this.gatherMillis = gather.toMillis();
         this.store = store;
         this.tx = tx;
@@ -264,6 +270,7 @@ public class AuditLog implements AutoCloseable {
                 wake.drainPermits();
                 if (running) {
                     sync();
+                    vacuumWhenDue();
                 }
             } catch (InterruptedException e) {
                 return;
@@ -273,6 +280,24 @@ public class AuditLog implements AutoCloseable {
                 frontier = null;
                 pause();
             }
+        }
+    }
+
+    /** Vacuums the list of waiting entries every {@code writ.log.vacuum-interval}; a failure is logged, no more. */
+    private void vacuumWhenDue() {
+        if (vacuumNanos <= 0 || System.nanoTime() - vacuumedAt < vacuumNanos) {
+            return;
+        }
+        vacuumedAt = System.nanoTime();
+        try {
+            String skipped = store.vacuumPending();
+            if (skipped != null && !vacuumSkipped) {
+                vacuumSkipped = true;
+                LOG.warn("the audit sequencer cannot vacuum audit_pending ({}); its query for waiting entries slows down "
+                        + "between autovacuum's rounds: see docs/audit-log.md, production database grants", skipped);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("the audit sequencer could not vacuum audit_pending: {}", e.getMessage());
         }
     }
 

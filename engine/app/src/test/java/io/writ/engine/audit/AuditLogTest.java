@@ -168,6 +168,49 @@ class AuditLogTest {
         }
     }
 
+    @Test
+    void onPostgresTheSequencerVacuumsItsListOfWaitingEntries() throws Exception {
+        // rows leave audit_pending as fast as they come; until a vacuum, the sequencer's query reads every one
+        Map<String, Object> props = new HashMap<>(database("postgres", "v" + UUID.randomUUID().toString().replace("-", "")));
+        props.put("writ.log.vacuum-interval", "100ms");
+        try (ApplicationContext pg = start(props)) {
+            AuditLog log = pg.getBean(AuditLog.class);
+            tx(pg).executeWrite(s -> {
+                for (int i = 0; i < 300; i++) {
+                    log.append("test.vacuumed", ObjectValue.EMPTY);
+                }
+                return null;
+            });
+            log.sync();
+            assertThat(count(pg, "SELECT COUNT(*) FROM audit_pending")).isZero();
+            // every page holds only deleted rows, which a vacuum removes and then gives the empty pages back
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            while (count(pg, "SELECT pg_relation_size('audit_pending')") > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(count(pg, "SELECT pg_relation_size('audit_pending')")).isZero();
+            assertThat(checkedCheckpoint(pg).size()).isGreaterThanOrEqualTo(300);
+
+            // a service that does not own the table (the production grants) gets PostgreSQL's reason, to log
+            String url = pg.getRequiredProperty("datasources.default.url", String.class);
+            String role = "v" + UUID.randomUUID().toString().replace("-", "");
+            tx(pg).executeWrite(s -> {
+                try (var st = s.getConnection().createStatement()) {
+                    st.execute("CREATE ROLE " + role + " LOGIN PASSWORD 'p'");
+                    st.execute("GRANT SELECT, INSERT, DELETE ON audit_pending TO " + role);
+                }
+                return null;
+            });
+            var notOwner = new org.postgresql.ds.PGSimpleDataSource();
+            notOwner.setUrl(url);
+            notOwner.setUser(role);
+            notOwner.setPassword("p");
+            assertThat(new AuditStore(notOwner).vacuumPending()).contains("audit_pending").contains("owner");
+        }
+        // on H2 there is nothing to vacuum, and asking does no harm
+        assertThat(ctx("h2").getBean(AuditStore.class).vacuumPending()).isNull();
+    }
+
     private static long next(Connection c) throws Exception {
         try (PreparedStatement s = c.prepareStatement("SELECT nextval('audit_queue_seq_seq')"); var rs = s.executeQuery()) {
             rs.next();
