@@ -148,8 +148,8 @@ class AuditStore {
      * query for waiting entries reads every row deleted since the last: autovacuum's rounds come a minute apart, by
      * which time 100,000 dead rows cost each query 50 ms. {@code SKIP_LOCKED}: when autovacuum is at it, no wait.
      *
-     * @return PostgreSQL's warning when it skipped the table (the service may vacuum only a table it owns, or, from
-     *         PostgreSQL 17, one it has the MAINTAIN privilege on); otherwise null
+     * @return PostgreSQL's warning when it refused to vacuum the table (the service may vacuum only a table it owns,
+     *         or, from PostgreSQL 17, one it has the MAINTAIN privilege on); otherwise null
      */
     @Nullable String vacuumPending() {
         try (Connection c = DelegatingDataSource.unwrapDataSource(dataSource).getConnection()) {
@@ -159,7 +159,13 @@ class AuditStore {
             c.setAutoCommit(true);
             try (var s = c.createStatement()) {
                 s.execute("VACUUM (SKIP_LOCKED) audit_pending");
-                return s.getWarnings() == null ? null : s.getWarnings().getMessage();
+                // a skip because autovacuum held the table (lock_not_available) is routine, and not reported
+                for (java.sql.SQLWarning w = s.getWarnings(); w != null; w = w.getNextWarning()) {
+                    if (!"55P03".equals(w.getSQLState())) {
+                        return w.getMessage();
+                    }
+                }
+                return null;
             }
         } catch (SQLException e) {
             throw failure("cannot vacuum the audit log's list of waiting entries", e);
