@@ -1,5 +1,6 @@
 package io.writ.engine.audit;
 
+import io.writ.engine.tenants.Dossier;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
@@ -144,7 +145,7 @@ public class AuditLog implements AutoCloseable {
             if (patchText.length() < full / 2) {
                 // nothing masked from the input: its canonical text is the dossier's, whose hash the body names already
                 String sha256 = known != null && input == known.value() ? text(body, "dossier_sha256")
-                        : InputPatch.sha256(Jcs.canonicalize(input, full));
+                        : Dossier.sha256(Jcs.canonicalize(input, full));
                 ObjectValue.Builder b = ObjectValue.builder();
                 for (int k = 0; k < masked.size(); k++) {
                     if (!ObjectValue.keyText(masked.keyAt(k)).equals("input")) {

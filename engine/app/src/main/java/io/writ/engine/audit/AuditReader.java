@@ -1,5 +1,6 @@
 package io.writ.engine.audit;
 
+import io.writ.engine.tenants.Dossier;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micronaut.transaction.TransactionOperations;
@@ -68,7 +69,7 @@ public class AuditReader {
         public String json() {
             ObjectNode out = LogVerifier.JSON.createObjectNode().put("index", index).put("decision", decision);
             out.set("input", input);
-            return out.put("input_sha256", InputPatch.sha256(Jcs.canonicalize(input))).put("whole_at", wholeAt)
+            return out.put("input_sha256", Dossier.sha256(Jcs.canonicalize(input))).put("whole_at", wholeAt)
                     .put("patches", patches).toString();
         }
     }

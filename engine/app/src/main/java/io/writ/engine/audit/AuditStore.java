@@ -32,6 +32,8 @@ class AuditStore {
     private static final String LEAVES = " FROM audit_leaf l LEFT JOIN audit_entry e ON e.seq = l.queue_seq";
 
     private final DataSource dataSource;
+    /** Whether the database is PostgreSQL, the one {@link #vacuumPending} vacuums; learned at its first call. */
+    private volatile Boolean postgres;
 
     AuditStore(DataSource dataSource) {
         this.dataSource = dataSource;
@@ -152,8 +154,14 @@ class AuditStore {
      *         or, from PostgreSQL 17, one it has the MAINTAIN privilege on); otherwise null
      */
     @Nullable String vacuumPending() {
+        if (Boolean.FALSE.equals(postgres)) {
+            return null;
+        }
         try (Connection c = DelegatingDataSource.unwrapDataSource(dataSource).getConnection()) {
-            if (!c.getMetaData().getDatabaseProductName().equalsIgnoreCase("PostgreSQL")) {
+            if (postgres == null) {
+                postgres = c.getMetaData().getDatabaseProductName().equalsIgnoreCase("PostgreSQL");
+            }
+            if (!postgres) {
                 return null;
             }
             c.setAutoCommit(true);

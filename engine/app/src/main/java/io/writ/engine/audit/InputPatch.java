@@ -4,17 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micronaut.core.annotation.Nullable;
+import io.writ.engine.tenants.Dossier;
 import io.writ.rego.value.ArrayValue;
 import io.writ.rego.value.ObjectValue;
 import io.writ.rego.value.SetValue;
 import io.writ.rego.value.StringValue;
 import io.writ.rego.value.Value;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -181,19 +178,10 @@ public final class InputPatch {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("its input_patch does not apply: " + e.getMessage());
         }
-        if (!sha256(Jcs.canonicalize(input)).equals(entry.path("input_sha256").asText())) {
+        if (!Dossier.sha256(Jcs.canonicalize(input)).equals(entry.path("input_sha256").asText())) {
             throw new IllegalArgumentException("the input rebuilt from its patch does not hash to its input_sha256");
         }
         return input;
-    }
-
-    /** The hex SHA-256 of a canonical text in UTF-8: an entry's {@code input_sha256}. */
-    public static String sha256(String canonical) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
-        }
     }
 
     private static int index(String token, int max, boolean end, int n, String path) {

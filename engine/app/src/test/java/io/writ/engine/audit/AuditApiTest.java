@@ -1,5 +1,6 @@
 package io.writ.engine.audit;
 
+import io.writ.engine.tenants.Dossier;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.annotation.Property;
@@ -139,7 +140,7 @@ class AuditApiTest {
         JsonNode rebuilt = InputPatch.apply(first.get("input"), second.get("input_patch"));
         assertThat(rebuilt.at("/population/0/distinct_subjects").asLong()).isEqualTo(170000);
         assertThat(rebuilt.at("/reports/0/id").asText()).isEqualTo("rep-1");
-        assertThat(InputPatch.sha256(Jcs.canonicalize(rebuilt))).isEqualTo(second.path("input_sha256").asText());
+        assertThat(Dossier.sha256(Jcs.canonicalize(rebuilt))).isEqualTo(second.path("input_sha256").asText());
 
         // the service rebuilds it too, for one entry
         long firstAt = decisions.get(0).path("index").asLong();

@@ -1,5 +1,6 @@
 package io.writ.engine.audit;
 
+import io.writ.engine.tenants.Dossier;
 import io.writ.engine.cli.ServeCommand;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micronaut.context.ApplicationContext;
@@ -372,7 +373,7 @@ class AuditLogTest {
             } else {
                 assertThat(e.path("input_base").asText()).as("entry %d", i).isEqualTo("d" + (i - 1));
                 input = InputPatch.apply(input, e.get("input_patch"));
-                assertThat(InputPatch.sha256(Jcs.canonicalize(input))).as("entry %d", i).isEqualTo(e.path("input_sha256").asText());
+                assertThat(Dossier.sha256(Jcs.canonicalize(input))).as("entry %d", i).isEqualTo(e.path("input_sha256").asText());
             }
             assertThat(input.at("/usage/1/value").asInt()).as("entry %d", i).isEqualTo(i);
         }

@@ -1,5 +1,6 @@
 package io.writ.engine.audit;
 
+import io.writ.engine.tenants.Dossier;
 import io.writ.rego.value.Json;
 import io.writ.rego.value.ObjectValue;
 import io.writ.rego.value.StringValue;
@@ -38,7 +39,7 @@ class LogVerifierInputsTest {
     static ObjectValue patch(String tenant, String decision, String base, String from, String to) {
         return entry(tenant, decision).put("input_base", StringValue.of(base))
                 .put("input_patch", InputPatch.diff(Json.parse(from), Json.parse(to)))
-                .put("input_sha256", StringValue.of(InputPatch.sha256(Jcs.canonicalize(Json.parse(to))))).build();
+                .put("input_sha256", StringValue.of(Dossier.sha256(Jcs.canonicalize(Json.parse(to))))).build();
     }
 
     static ObjectValue.Builder entry(String tenant, String decision) {
@@ -81,7 +82,7 @@ class LogVerifierInputsTest {
     @Test
     void aPatchThatDoesNotRebuildItsInputIsCaught() throws Exception {
         String wrongValue = verify(chain(e -> e.toBuilder().put("input_sha256",
-                StringValue.of(InputPatch.sha256(Jcs.canonicalize(Json.parse(D2))))).build()), false);
+                StringValue.of(Dossier.sha256(Jcs.canonicalize(Json.parse(D2))))).build()), false);
         assertThat(wrongValue).contains("entry 3 (decision d3)", "does not hash to its input_sha256");
 
         String broken = verify(chain(e -> e.toBuilder().put("input_patch", Json.parse(
